@@ -1,0 +1,188 @@
+"""The one place that owns Eggbasket's DuckDB database.
+
+Where the database lives
+    ``EGGBASKET_DB`` (a file path, or ``:memory:``) when set, else ``data/eggbasket.duckdb`` beside
+    the package. The schema is created on first use, so a new path is a new, empty database.
+
+Tables
+    ``datasets``      one row per imported file: name, source file name, content hash (SHA-256 of the
+                      bytes the user gave), import time, row counts and base currency.
+    ``income``        the canonical income table every analysis reads: one row per accepted income
+                      record, ``amount`` signed (refunds are negative), ``source_line`` the record's
+                      line in the user's file.
+    ``rejected_rows`` every record that was *not* imported, with its line and the reason, so the
+                      list can be shown and downloaded again later.
+
+Threads and connections
+    DuckDB's Python docs: a ``DuckDBPyConnection`` is not thread-safe; to share one database between
+    threads, open one connection and give each thread (here: each operation) its own ``cursor()``.
+    Streamlit serves every browser session on its own thread, so :class:`Store` holds exactly one
+    connection and every method works on a fresh cursor. A DuckDB file may be opened read-write by
+    one process at a time; the app keeps one :class:`Store` per database path for the whole process.
+
+Atomicity
+    :meth:`Store.transaction` wraps ``BEGIN``/``COMMIT`` on one cursor and rolls back on any
+    exception, so an import is stored whole or not at all (DuckDB's WAL also rolls back a transaction
+    that was cut short by a crash).
+
+User values only ever reach SQL as bound parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "eggbasket.duckdb"
+MEMORY = ":memory:"
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS dataset_id_seq START 1;
+CREATE TABLE IF NOT EXISTS datasets (
+    id            INTEGER PRIMARY KEY DEFAULT nextval('dataset_id_seq'),
+    name          VARCHAR NOT NULL,
+    source_file   VARCHAR,
+    content_hash  VARCHAR NOT NULL UNIQUE,
+    imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    rows_read     INTEGER NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    base_currency VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS income (
+    dataset_id  INTEGER NOT NULL,
+    date        DATE NOT NULL,
+    client      VARCHAR NOT NULL,
+    amount      DECIMAL(18,2) NOT NULL,
+    currency    VARCHAR NOT NULL,
+    category    VARCHAR,
+    description VARCHAR,
+    source_line INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    dataset_id  INTEGER NOT NULL,
+    source_line INTEGER NOT NULL,
+    reason      VARCHAR NOT NULL,
+    raw         VARCHAR
+);
+"""
+
+
+def default_db_path() -> str:
+    """The database the app and CLI use unless told otherwise: ``$EGGBASKET_DB`` or the data/ file."""
+    return os.environ.get("EGGBASKET_DB") or str(DEFAULT_DB_PATH)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One imported file, as listed in the ``datasets`` table."""
+
+    id: int
+    name: str
+    source_file: str | None
+    content_hash: str
+    imported_at: datetime
+    rows_read: int
+    rows_imported: int
+    rows_rejected: int
+    base_currency: str
+    first_date: date | None = None
+    last_date: date | None = None
+
+
+class Store:
+    """A DuckDB database holding datasets and their income rows.
+
+    Safe to share between threads: one connection, one cursor per operation.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = str(path) if path is not None else default_db_path()
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path)
+        self._closed = False
+        self._lock = threading.Lock()
+        with self.cursor() as cur:
+            cur.execute(SCHEMA)
+
+    # -- connections ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh cursor on the shared connection, closed afterwards."""
+        with self._lock:  # cursor() itself mutates the parent connection's bookkeeping
+            cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside ``BEGIN``…``COMMIT``; any exception rolls the whole transaction back."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def close(self) -> None:
+        if not self._closed:
+            self._con.close()
+            self._closed = True
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- datasets ---------------------------------------------------------------------------------
+    _DATASET_SELECT = """
+        SELECT d.id, d.name, d.source_file, d.content_hash, d.imported_at, d.rows_read,
+               d.rows_imported, d.rows_rejected, d.base_currency,
+               (SELECT min(date) FROM income i WHERE i.dataset_id = d.id),
+               (SELECT max(date) FROM income i WHERE i.dataset_id = d.id)
+        FROM datasets d
+    """
+
+    def datasets(self) -> list[Dataset]:
+        """Every dataset, newest import first."""
+        with self.cursor() as cur:
+            rows = cur.execute(self._DATASET_SELECT + " ORDER BY d.imported_at DESC, d.id DESC").fetchall()
+        return [Dataset(*row) for row in rows]
+
+    def dataset(self, dataset_id: int) -> Dataset | None:
+        with self.cursor() as cur:
+            row = cur.execute(self._DATASET_SELECT + " WHERE d.id = ?", [dataset_id]).fetchone()
+        return Dataset(*row) if row else None
+
+    def dataset_by_hash(self, content_hash: str) -> Dataset | None:
+        with self.cursor() as cur:
+            row = cur.execute(self._DATASET_SELECT + " WHERE d.content_hash = ?", [content_hash]).fetchone()
+        return Dataset(*row) if row else None
+
+    def delete_dataset(self, dataset_id: int) -> None:
+        """Remove a dataset with its income and rejected rows, in one transaction."""
+        with self.transaction() as cur:
+            for table in ("income", "rejected_rows"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+            cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+
+    def rejected_rows(self, dataset_id: int) -> list[tuple[int, str, str | None]]:
+        """(line, reason, raw text) for every record of the dataset that was not imported."""
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT source_line, reason, raw FROM rejected_rows WHERE dataset_id = ? ORDER BY source_line",
+                [dataset_id],
+            ).fetchall()
