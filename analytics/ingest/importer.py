@@ -1,0 +1,451 @@
+"""Inspect an income CSV, then import it into the store as one atomic dataset.
+
+Two steps, so the upload page can show what was detected and let the user change it:
+
+``inspect_file(path, settings)``
+    detects encoding, dialect (DuckDB's sniffer), column mapping, decimal mark and date order, and
+    returns an :class:`ImportPlan` with a preview. Nothing is stored.
+``import_plan(store, plan, name)``
+    reads the whole file with DuckDB's ``read_csv`` (all fields as text, malformed records captured
+    by DuckDB's reject tables), parses every field in SQL (:mod:`.values`), and in one transaction
+    writes the dataset, its income rows and its rejected rows. Either all of it is stored or none.
+
+Line numbers (``source_line``) are the line of the record in the user's file, counting the header
+and any lines above it, as a text editor shows them; a record whose quoted field spans several
+lines is numbered by its first line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+
+from ..store import Dataset, Store
+from . import values
+from .dialect import Dialect, sniff
+from .errors import IngestError
+from .mapping import ColumnMapping, complete_from_values, guess_from_headers, quote_ident
+from .source import TextSource, open_text_source
+
+NO_CURRENCY = "XXX"  # ISO 4217 "no currency": the file never says which currency it is in
+PREVIEW_ROWS = 20
+_PROFILE_ROWS = 2000
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """What the user chose on the upload page (or on the command line); None means "detect"."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    mapping: ColumnMapping | None = None
+    decimal: str | None = None
+    date_order: str | None = None
+    currency: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    """Everything detected about one file, ready to import. Call :meth:`close` when done."""
+
+    original_path: str
+    source: TextSource
+    dialect: Dialect
+    mapping: ColumnMapping
+    decimal: values.Detected
+    date_order: values.Detected
+    currency: str | None
+    preview: list[dict[str, str | None]]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_date_order_choice(self) -> bool:
+        return self.date_order.ambiguous
+
+    def close(self) -> None:
+        self.source.cleanup()
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+    raw: str | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dataset: Dataset
+    duplicate: bool
+    rows_read: int
+    rows_imported: int
+    rejected: list[RejectedRow]
+
+
+def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = ImportSettings()) -> ImportPlan:
+    """Detect how to read the file at ``path``; raise :class:`IngestError` for unusable files."""
+    source = open_text_source(path, settings.encoding)
+    try:
+        with duckdb.connect() as con:
+            dialect = sniff(con, source.path, settings.delimiter)
+            _load_sample(con, source.path, dialect)
+            (rows_in_sample,) = con.execute("SELECT count(*) FROM eb_sample").fetchone()
+            if rows_in_sample == 0:
+                raise IngestError(
+                    "The file has a header row but no data rows."
+                    if dialect.has_header
+                    else "The file has no rows that can be read as a table."
+                )
+            mapping = settings.mapping or complete_from_values(
+                con, "eb_sample", dialect.columns, guess_from_headers(dialect.columns)
+            )
+            plan = ImportPlan(
+                original_path=str(path),
+                source=source,
+                dialect=dialect,
+                mapping=mapping,
+                decimal=values.Detected("."  , False, ""),
+                date_order=values.Detected("dmy", False, ""),
+                currency=settings.currency,
+                preview=_preview(con),
+            )
+            _detect_value_settings(con, plan, settings)
+            return plan
+    except BaseException:
+        source.cleanup()
+        raise
+
+
+def replan(plan: ImportPlan, settings: ImportSettings) -> ImportPlan:
+    """Apply the user's changes (mapping, decimal mark, date order, currency) to a plan."""
+    if settings.encoding or (settings.delimiter and settings.delimiter != plan.dialect.delimiter):
+        plan.close()
+        return inspect_file(plan.original_path, settings)
+    new = replace(plan, mapping=settings.mapping or plan.mapping, currency=settings.currency or plan.currency)
+    with duckdb.connect() as con:
+        _load_sample(con, new.source.path, new.dialect)
+        _detect_value_settings(con, new, settings)
+    return new
+
+
+def _load_sample(con: duckdb.DuckDBPyConnection, path: str, dialect: Dialect) -> None:
+    args_sql, args = dialect.read_csv_args()
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE eb_sample AS SELECT * FROM read_csv(?, {args_sql}, "
+            f"ignore_errors = true) LIMIT {_PROFILE_ROWS}",
+            [path, *args],
+        )
+    except duckdb.Error as exc:
+        raise IngestError(f"Could not read the file as CSV: {str(exc).strip().splitlines()[0]}") from exc
+
+
+def _preview(con: duckdb.DuckDBPyConnection) -> list[dict[str, str | None]]:
+    cur = con.execute(f"SELECT * FROM eb_sample LIMIT {PREVIEW_ROWS}")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _detect_value_settings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, settings: ImportSettings) -> None:
+    """Fill ``plan.decimal`` and ``plan.date_order`` from the sample (or the user's choice)."""
+    missing = plan.mapping.missing_required()
+    if missing:
+        found = ", ".join(plan.dialect.columns)
+        raise IngestError(
+            f"Could not find a column for {' and '.join(missing)} in this file (columns: {found}). "
+            "Choose the columns by hand on the upload page."
+            if len(plan.dialect.columns) > 1
+            else f"Could not split this file into columns (it reads as one column: {found}). "
+            "Is it a CSV export with a header row?"
+        )
+    if dup := plan.mapping.duplicates():
+        raise IngestError(f"Column {dup[0]!r} is mapped to two roles; each column can play one role only.")
+    m = plan.mapping
+    plan.decimal = (
+        values.Detected(settings.decimal, False, "chosen by you")
+        if settings.decimal
+        else values.detect_decimal_mark(con, "eb_sample", quote_ident(m.amount), plan.dialect.delimiter)
+    )
+    plan.date_order = (
+        values.Detected(settings.date_order, False, "chosen by you")
+        if settings.date_order
+        else values.detect_date_order(con, "eb_sample", quote_ident(m.date))
+    )
+    plan.warnings = []
+    if plan.date_order.ambiguous:
+        plan.warnings.append(
+            "Dates like 03/04/2024 could be 3 April or March 4 and no date in the file settles it: "
+            "they are read day-first (3 April). Change the date order if that is wrong."
+        )
+    if plan.decimal.ambiguous:
+        plan.warnings.append(
+            f"Amounts like 1{plan.decimal.value}234 could be read two ways and no amount has cents: "
+            f"'{plan.decimal.value}' is taken as the decimal mark. Change it if that is wrong."
+        )
+
+
+# -- the import --------------------------------------------------------------------------------------
+
+
+def import_plan(
+    store: Store,
+    plan: ImportPlan,
+    name: str | None = None,
+    source_file: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import the file described by ``plan`` as a new dataset (or find the identical one stored).
+
+    Raises :class:`IngestError` when no row at all can be imported (nothing is stored then).
+    """
+    report = progress or (lambda fraction, message: None)
+    source_file = source_file or Path(plan.original_path).name
+    existing = store.dataset_by_hash(plan.source.content_hash)
+    if existing:
+        return ImportResult(existing, True, existing.rows_read, existing.rows_imported, [])
+
+    with store.cursor() as cur:
+        report(0.05, "Reading the file…")
+        good_count, structural = _read_records(cur, plan)
+        report(0.45, "Checking dates, clients and amounts…")
+        _number_lines(cur, plan, good_count, structural)
+        _parse_records(cur, plan)
+        base = plan.currency or _base_currency(cur)
+        _reject_other_currencies(cur, base)
+        rejected = _rejected_rows(cur, structural)
+        (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
+        rows_read = good_count + len(structural)
+        if rows_read == 0:
+            raise IngestError("The file has a header row but no data rows.")
+        if imported == 0:
+            raise IngestError(
+                f"None of the {rows_read:,} rows could be imported. First problem, line "
+                f"{rejected[0].line}: {rejected[0].reason}.",
+                rejected=rejected,
+            )
+        report(0.75, "Saving…")
+        dataset_id = _store_dataset(cur, plan, name, source_file, base, rows_read, imported, rejected)
+        cur.execute("DROP TABLE IF EXISTS eb_raw; DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
+    if dataset_id is None:  # someone else stored the same file a moment ago
+        existing = store.dataset_by_hash(plan.source.content_hash)
+        return ImportResult(existing, True, existing.rows_read, existing.rows_imported, [])
+    report(1.0, "Done")
+    return ImportResult(store.dataset(dataset_id), False, rows_read, imported, rejected)
+
+
+def _read_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[int, list[tuple[int, str, str]]]:
+    """Load every well-formed record as text into ``eb_raw``; return its count and the malformed ones.
+
+    Malformed records (too many or too few fields, bad quoting) are caught by DuckDB's reject
+    tables with their record number and raw text.
+    """
+    args_sql, args = plan.dialect.read_csv_args()
+    try:
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE eb_raw AS
+                SELECT row_number() OVER () AS rn, * FROM read_csv(?, {args_sql}, store_rejects = true,
+                    rejects_table = 'eb_reject_errors', rejects_scan = 'eb_reject_scans')""",
+            [plan.source.path, *args],
+        )
+    except duckdb.Error as exc:
+        raise IngestError(f"Could not read the file as CSV: {str(exc).strip().splitlines()[0]}") from exc
+    (count,) = cur.execute("SELECT count(*) FROM eb_raw").fetchone()
+    structural = cur.execute(
+        """SELECT line, string_agg(DISTINCT error_type, ', ' ORDER BY error_type), any_value(csv_line)
+           FROM eb_reject_errors GROUP BY line ORDER BY line"""
+    ).fetchall()
+    cur.execute("DROP TABLE IF EXISTS eb_reject_errors; DROP TABLE IF EXISTS eb_reject_scans")
+    return count, [(int(line), _structural_reason(kind, plan.dialect), raw) for line, kind, raw in structural]
+
+
+def _structural_reason(kind: str, dialect: Dialect) -> str:
+    expected = len(dialect.columns)
+    return {
+        "TOO MANY COLUMNS": f"more fields than the {expected} columns of the header "
+        f"(an unquoted {dialect.delimiter_label} inside a value?)",
+        "MISSING COLUMNS": f"fewer fields than the {expected} columns of the header",
+        "UNQUOTED VALUE": "a quote character inside an unquoted value",
+        "LINE SIZE OVER MAXIMUM": "the line is longer than the reader's maximum line size",
+        "INVALID UNICODE": "the line is not valid text in the file's encoding",
+    }.get(kind, f"malformed record ({kind.lower()})")
+
+
+def _number_lines(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, good: int, structural: list) -> None:
+    """Build ``eb_lines(rn, line)``: the file line of each well-formed record.
+
+    DuckDB numbers records (the header and skipped lines included) and reports the malformed ones
+    by that number; the well-formed records take the remaining numbers in order. When a quoted
+    field spans lines, record numbers are translated to the physical line where each record starts.
+    """
+    first = plan.dialect.skip + (1 if plan.dialect.has_header else 0) + 1
+    bad = [line for line, _, _ in structural]
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE eb_lines AS
+           SELECT row_number() OVER (ORDER BY r.range) AS rn, r.range AS line
+           FROM range(?, ? + ?) r WHERE NOT list_contains(?::BIGINT[], r.range)""",
+        [first, first, good + len(bad), bad],
+    )
+    starts = _record_start_lines(plan.source.path, plan.dialect)
+    if starts is not None:
+        cur.execute(
+            """CREATE OR REPLACE TEMP TABLE eb_physical AS
+               SELECT unnest(range(1, len(s) + 1)) AS record, unnest(s) AS physical FROM (SELECT ?::BIGINT[] AS s)""",
+            [starts],
+        )
+        cur.execute(
+            "UPDATE eb_lines SET line = p.physical FROM eb_physical p WHERE p.record = eb_lines.line"
+        )
+        for i, (line, reason, raw) in enumerate(structural):
+            structural[i] = (starts[line - 1] if line - 1 < len(starts) else line, reason, raw)
+        cur.execute("DROP TABLE eb_physical")
+
+
+def _record_start_lines(path: str, dialect: Dialect) -> list[int] | None:
+    """Physical line where each record starts, or None when every record is one line (the usual case).
+
+    A record continues on the next line while an odd number of quote characters has been seen
+    (doubled quotes inside a quoted field count twice, so they keep the parity).
+    """
+    quote = dialect.quote.encode() if dialect.quote else b""
+    if not quote:
+        return None
+    with open(path, "rb") as handle:
+        if not any(quote in block for block in iter(lambda: handle.read(4 * 1024 * 1024), b"")):
+            return None
+        handle.seek(0)
+        starts: list[int] = []
+        open_quote = False
+        multiline = False
+        for number, text in enumerate(handle, start=1):
+            if open_quote:
+                multiline = True
+            else:
+                starts.append(number)
+            if text.count(quote) % 2:
+                open_quote = not open_quote
+    return starts if multiline else None
+
+
+def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
+    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good)."""
+    m = plan.mapping
+    q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
+    amount_parts = values.amount_parts_sql(q["amount"])
+    date_value = values.date_sql(q["date"], values.date_parts_sql(q["date"]), plan.date_order.value)
+    amount_value = values.amount_sql("ap", plan.decimal.value)
+    client = f"nullif(trim(regexp_replace({q['client']}, '[\\s\\x{{00A0}}\\x{{202F}}]+', ' ', 'g')), '')"
+    currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
+    optional = {
+        role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
+    }
+    raw = "concat_ws(?, " + ", ".join(f"coalesce({quote_ident(c)}, '')" for c in plan.dialect.columns) + ")"
+    order_word = "DD/MM/YYYY" if plan.date_order.value == "dmy" else "MM/DD/YYYY"
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
+        WITH fields AS (
+            SELECT l.line, {q['date']} AS date_text, {q['amount']} AS amount_text, {amount_parts} AS ap,
+                   {date_value} AS date, {client} AS client, {currency_col} AS currency_text,
+                   {optional['category']} AS category, {optional['description']} AS description, {raw} AS raw
+            FROM eb_raw r JOIN eb_lines l USING (rn)
+        ), parsed AS (
+            SELECT *, {amount_value} AS amount,
+                   coalesce(currency_text, {values.amount_currency_sql('ap')}, ?) AS currency
+            FROM fields
+        )
+        SELECT line, date, client, amount, currency, category, description, raw,
+            concat_ws('; ',
+                CASE WHEN nullif(trim(date_text), '') IS NULL THEN 'missing date'
+                     WHEN date IS NULL THEN 'unreadable date ''' || left(date_text, 40) || ''' (expected {order_word} or YYYY-MM-DD)' END,
+                CASE WHEN client IS NULL THEN 'missing client' END,
+                CASE WHEN nullif(trim(amount_text), '') IS NULL THEN 'missing amount'
+                     WHEN amount IS NULL THEN 'unreadable amount ''' || left(amount_text, 40) || ''' (decimal mark ''{plan.decimal.value}'')' END,
+                CASE WHEN NOT regexp_full_match(currency, '[A-Z]{{3}}') THEN 'unknown currency ''' || left(currency, 20) || '''' END
+            ) AS reason
+        FROM parsed""",
+        [plan.dialect.delimiter, plan.currency or NO_CURRENCY],
+    )
+    _merge_case_variants(cur)
+
+
+def _merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
+    """Clients that differ only by letter case are one client, shown by its most frequent spelling
+    (ties: the spelling that appears first in the file)."""
+    cur.execute(
+        """UPDATE eb_parsed SET client = c.canonical
+           FROM (SELECT lower(client) AS key,
+                        first(client ORDER BY n DESC, first_line) AS canonical, count(*) AS spellings
+                 FROM (SELECT client, count(*) AS n, min(line) AS first_line
+                       FROM eb_parsed WHERE client IS NOT NULL GROUP BY client)
+                 GROUP BY key HAVING count(*) > 1) c
+           WHERE lower(eb_parsed.client) = c.key"""
+    )
+
+
+def _base_currency(cur: duckdb.DuckDBPyConnection) -> str:
+    """The currency most good rows are in (ties: alphabetical)."""
+    row = cur.execute(
+        "SELECT currency FROM eb_parsed WHERE reason = '' GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+    ).fetchone()
+    return row[0] if row else NO_CURRENCY
+
+
+def _reject_other_currencies(cur: duckdb.DuckDBPyConnection, base: str) -> None:
+    cur.execute(
+        """UPDATE eb_parsed SET reason = 'amount in ' || currency || ', but this dataset is in ' || ?
+                  || ' (import other currencies as a separate dataset)'
+           WHERE reason = '' AND currency <> ?""",
+        [base, base],
+    )
+
+
+def _rejected_rows(cur: duckdb.DuckDBPyConnection, structural: list[tuple[int, str, str]]) -> list[RejectedRow]:
+    parsed = cur.execute("SELECT line, reason, raw FROM eb_parsed WHERE reason <> '' ORDER BY line").fetchall()
+    rows = [RejectedRow(*r) for r in parsed] + [RejectedRow(*r) for r in structural]
+    return sorted(rows, key=lambda r: r.line)
+
+
+def _store_dataset(
+    cur: duckdb.DuckDBPyConnection,
+    plan: ImportPlan,
+    name: str | None,
+    source_file: str,
+    base: str,
+    rows_read: int,
+    imported: int,
+    rejected: list[RejectedRow],
+) -> int | None:
+    """Write dataset, income and rejected rows in one transaction; None if the hash already exists."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        (dataset_id,) = cur.execute(
+            """INSERT INTO datasets (name, source_file, content_hash, rows_read, rows_imported, rows_rejected,
+                                     base_currency)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            [name or Path(source_file).stem, source_file, plan.source.content_hash, rows_read, imported,
+             len(rejected), base],
+        ).fetchone()
+        cur.execute(
+            """INSERT INTO income (dataset_id, date, client, amount, currency, category, description, source_line)
+               SELECT ?, date, client, amount, currency, category, description, line
+               FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
+            [dataset_id],
+        )
+        if rejected:
+            cur.executemany(
+                "INSERT INTO rejected_rows VALUES (?, ?, ?, ?)",
+                [[dataset_id, r.line, r.reason, r.raw] for r in rejected],
+            )
+        cur.execute("COMMIT")
+    except duckdb.ConstraintException:
+        cur.execute("ROLLBACK")
+        return None
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    return dataset_id
