@@ -277,59 +277,61 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
 
 
 def _number_lines(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, good: int, structural: list) -> None:
-    """Build ``eb_lines(rn, line)``: the file line of each well-formed record.
+    """Build ``eb_lines(rn, line)``: the file line of each well-formed record, and put file lines on
+    the malformed records too.
 
-    DuckDB numbers records (the header and skipped lines included) and reports the malformed ones
-    by that number; the well-formed records take the remaining numbers in order. When a quoted
-    field spans lines, record numbers are translated to the physical line where each record starts.
+    DuckDB numbers records (header, skipped and blank lines included; a quoted field spanning
+    several lines counts once) and reports malformed records by that number; the well-formed
+    records take the remaining numbers in order. When the file has blank lines or multi-line
+    records, those numbers are translated to the physical line where each record starts.
     """
     first = plan.dialect.skip + (1 if plan.dialect.has_header else 0) + 1
-    bad = [line for line, _, _ in structural]
-    cur.execute(
-        """CREATE OR REPLACE TEMP TABLE eb_lines AS
-           SELECT row_number() OVER (ORDER BY r.range) AS rn, r.range AS line
-           FROM range(?, ? + ?) r WHERE NOT list_contains(?::BIGINT[], r.range)""",
-        [first, first, good + len(bad), bad],
-    )
-    starts = _record_start_lines(plan.source.path, plan.dialect)
-    if starts is not None:
+    bad = {line for line, _, _ in structural}
+    starts = _record_starts(plan.source.path, plan.dialect, first + good + len(bad) - 1)
+    if starts is None:  # one record per line, no blank lines: record numbers are line numbers
+        good_lines = [n for n in range(first, first + good + len(bad)) if n not in bad] if bad else None
+    else:
+        good_lines = [phys for record, phys in starts.items() if record >= first and record not in bad]
+        structural[:] = [(starts.get(line, line), reason, raw) for line, reason, raw in structural]
+    if good_lines is None:
+        cur.execute("CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT range + 1 AS rn, range + ? AS line FROM range(?)",
+                    [first, good])
+    else:
         cur.execute(
-            """CREATE OR REPLACE TEMP TABLE eb_physical AS
-               SELECT unnest(range(1, len(s) + 1)) AS record, unnest(s) AS physical FROM (SELECT ?::BIGINT[] AS s)""",
-            [starts],
+            "CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
+            "FROM (SELECT ?::BIGINT[] AS l)",
+            [good_lines[:good]],
         )
-        cur.execute(
-            "UPDATE eb_lines SET line = p.physical FROM eb_physical p WHERE p.record = eb_lines.line"
-        )
-        for i, (line, reason, raw) in enumerate(structural):
-            structural[i] = (starts[line - 1] if line - 1 < len(starts) else line, reason, raw)
-        cur.execute("DROP TABLE eb_physical")
 
 
-def _record_start_lines(path: str, dialect: Dialect) -> list[int] | None:
-    """Physical line where each record starts, or None when every record is one line (the usual case).
+def _record_starts(path: str, dialect: Dialect, last_record: int) -> dict[int, int] | None:
+    """Map DuckDB's record numbers of non-blank records to the physical line each starts on, or None
+    when the file has exactly one line per record (checked by counting newlines, which is fast).
 
     A record continues on the next line while an odd number of quote characters has been seen
     (doubled quotes inside a quoted field count twice, so they keep the parity).
     """
-    quote = dialect.quote.encode() if dialect.quote else b""
-    if not quote:
-        return None
+    newlines, size, last_byte = 0, 0, b"\n"
     with open(path, "rb") as handle:
-        if not any(quote in block for block in iter(lambda: handle.read(4 * 1024 * 1024), b"")):
-            return None
-        handle.seek(0)
-        starts: list[int] = []
-        open_quote = False
-        multiline = False
+        for block in iter(lambda: handle.read(4 * 1024 * 1024), b""):
+            newlines += block.count(b"\n")
+            size += len(block)
+            last_byte = block[-1:]
+    physical_lines = newlines + (0 if last_byte == b"\n" or size == 0 else 1)
+    if physical_lines == last_record:
+        return None
+    quote = dialect.quote or None
+    starts: dict[int, int] = {}
+    record, open_quote = 0, False
+    with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
         for number, text in enumerate(handle, start=1):
-            if open_quote:
-                multiline = True
-            else:
-                starts.append(number)
-            if text.count(quote) % 2:
+            if not open_quote:
+                record += 1
+                if text.strip():
+                    starts[record] = number
+            if quote and text.count(quote) % 2:
                 open_quote = not open_quote
-    return starts if multiline else None
+    return starts
 
 
 def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
