@@ -10,6 +10,7 @@ Tables
     ``income``        the canonical income table every analysis reads: one row per accepted income
                       record, ``amount`` signed (refunds are negative), ``source_line`` the record's
                       line in the user's file.
+    ``settings``      small key/value facts about the database (e.g. whether the demo was offered).
     ``rejected_rows`` every record that was *not* imported, with its line and the reason, so the
                       list can be shown and downloaded again later.
 
@@ -65,6 +66,10 @@ CREATE TABLE IF NOT EXISTS income (
     category    VARCHAR,
     description VARCHAR,
     source_line INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejected_rows (
     dataset_id  INTEGER NOT NULL,
@@ -186,3 +191,13 @@ class Store:
                 "SELECT source_line, reason, raw FROM rejected_rows WHERE dataset_id = ? ORDER BY source_line",
                 [dataset_id],
             ).fetchall()
+
+    # -- settings ---------------------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        with self.cursor() as cur:
+            row = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.cursor() as cur:
+            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])

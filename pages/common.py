@@ -1,0 +1,75 @@
+"""What every page shares: the store, the active dataset, cached analytics, safe text.
+
+Thin by design: no SQL and no business rules here, only Streamlit caching around ``analytics``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
+from analytics.store import Dataset, Store, default_db_path
+from analytics.window import Window, WindowSpec, resolve_window
+
+ACTIVE_KEY = "active_dataset_id"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    """One Store (one DuckDB connection) per database path for the whole server process."""
+    return Store(path)
+
+
+def get_store() -> Store:
+    return _store_for(default_db_path())
+
+
+def active_dataset() -> Dataset | None:
+    """The dataset picked in the sidebar (the newest one when nothing was picked yet)."""
+    store = get_store()
+    wanted = st.session_state.get(ACTIVE_KEY)
+    dataset = store.dataset(wanted) if wanted is not None else None
+    if dataset is None:
+        datasets = store.datasets()
+        dataset = datasets[0] if datasets else None
+        st.session_state[ACTIVE_KEY] = dataset.id if dataset else None
+    return dataset
+
+
+def set_active_dataset(dataset_id: int) -> None:
+    st.session_state[ACTIVE_KEY] = dataset_id
+
+
+def dataset_revision(dataset: Dataset) -> tuple:
+    """Cache key part that changes whenever a dataset's rows could have changed."""
+    return (dataset.id, dataset.content_hash, dataset.rows_imported, str(dataset.imported_at))
+
+
+@st.cache_data(show_spinner="Measuring concentration…", max_entries=64)
+def cached_window(db_path: str, revision: tuple, spec: WindowSpec) -> Window | None:
+    return resolve_window(_store_for(db_path), revision[0], spec)
+
+
+@st.cache_data(show_spinner="Measuring concentration…", max_entries=64)
+def cached_concentration(db_path: str, revision: tuple, window: Window) -> ConcentrationReport | str:
+    """The report, or the user-facing message when the window has no positive revenue."""
+    try:
+        return concentration(_store_for(db_path), revision[0], window)
+    except NoRevenueError as exc:
+        return str(exc)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: str) -> str:
+    """Client names are data: shown through Markdown they must not become links, bold or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def empty_state(message: str) -> None:
+    """Tell the user what to do next when there is nothing to show."""
+    st.info(message, icon=":material/upload_file:")
+    st.page_link("pages/upload.py", label="Upload an income CSV", icon=":material/upload:")

@@ -1,0 +1,189 @@
+"""Upload: bring an income CSV, check what was detected, fix the mapping, import it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from analytics.export import rejected_rows_csv
+from analytics.ingest import (
+    OPTIONAL_ROLES,
+    REQUIRED_ROLES,
+    ColumnMapping,
+    ImportPlan,
+    ImportSettings,
+    IngestError,
+    import_plan,
+    inspect_file,
+    replan,
+)
+from analytics.formatting import number
+from pages.common import get_store, set_active_dataset
+
+_PLAN = "upload_plan"
+_FILE = "upload_file_id"
+_RESULT = "upload_result"
+_NONE = "(none)"
+_DELIMITERS = {",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
+_ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "cp1250", "cp1252", "latin-1", "utf-16"]
+_DATE_ORDERS = {"dmy": "Day first (31/12/2024)", "mdy": "Month first (12/31/2024)"}
+_DECIMALS = {".": "Point (1,234.56)", ",": "Comma (1.234,56)"}
+_ROLE_LABELS = {
+    "date": "Date",
+    "client": "Client",
+    "amount": "Amount",
+    "currency": "Currency (optional)",
+    "category": "Category (optional)",
+    "description": "Description (optional)",
+}
+
+st.title("Upload income")
+st.write(
+    "Upload an income export: a bank statement, a PayPal/Stripe/Upwork export, or your own spreadsheet "
+    "saved as CSV. It needs a **date**, a **client** and an **amount** per row; refunds are negative amounts."
+)
+
+uploaded = st.file_uploader("Income CSV", type=None, key="upload_widget", help="Up to 1 GB.")
+
+
+def _save_upload(file) -> str:
+    suffix = Path(file.name).suffix or ".csv"
+    fd, path = tempfile.mkstemp(prefix="eggbasket-upload-", suffix=suffix)
+    with os.fdopen(fd, "wb") as out:
+        out.write(file.getbuffer())
+    return path
+
+
+def _forget_plan() -> None:
+    plan: ImportPlan | None = st.session_state.pop(_PLAN, None)
+    if plan is not None:
+        plan.close()
+        Path(plan.original_path).unlink(missing_ok=True)
+    st.session_state.pop(_FILE, None)
+
+
+if uploaded is None:
+    _forget_plan()
+    result = st.session_state.get(_RESULT)
+    if result is None:
+        st.stop()
+elif st.session_state.get(_FILE) != uploaded.file_id:
+    _forget_plan()
+    st.session_state.pop(_RESULT, None)
+    path = _save_upload(uploaded)
+    try:
+        with st.spinner(f"Reading {uploaded.name}…"):
+            st.session_state[_PLAN] = inspect_file(path)
+        st.session_state[_FILE] = uploaded.file_id
+    except IngestError as exc:
+        Path(path).unlink(missing_ok=True)
+        st.error(exc.message, icon=":material/error:")
+        st.stop()
+
+plan: ImportPlan | None = st.session_state.get(_PLAN)
+if plan is not None:
+    st.subheader("1. How the file is read")
+    cols = st.columns(4)
+    delimiter = cols[0].selectbox(
+        "Delimiter", list(_DELIMITERS), index=list(_DELIMITERS).index(plan.dialect.delimiter)
+        if plan.dialect.delimiter in _DELIMITERS else 0, format_func=_DELIMITERS.get,
+    )
+    encodings = _ENCODINGS if plan.source.encoding in _ENCODINGS else [plan.source.encoding, *_ENCODINGS]
+    encoding = cols[1].selectbox(
+        "Encoding", encodings, index=encodings.index(plan.source.encoding), help="Detected from the file's bytes."
+    )
+    decimal = cols[2].radio("Decimal mark", list(_DECIMALS), index=list(_DECIMALS).index(plan.decimal.value),
+                            format_func=_DECIMALS.get, help=plan.decimal.evidence)
+    date_order = cols[3].radio("Dates", list(_DATE_ORDERS), index=list(_DATE_ORDERS).index(plan.date_order.value),
+                               format_func=_DATE_ORDERS.get, help=plan.date_order.evidence)
+    for warning in plan.warnings:
+        st.warning(warning, icon=":material/help:")
+
+    st.subheader("2. Which column is which")
+    columns = list(plan.dialect.columns)
+    role_cols = st.columns(len(REQUIRED_ROLES) + len(OPTIONAL_ROLES))
+    chosen: dict[str, str | None] = {}
+    for box, role in zip(role_cols, (*REQUIRED_ROLES, *OPTIONAL_ROLES)):
+        current = getattr(plan.mapping, role)
+        options = columns if role in REQUIRED_ROLES else [_NONE, *columns]
+        value = box.selectbox(_ROLE_LABELS[role], options,
+                              index=options.index(current) if current in options else 0, key=f"map_{role}")
+        chosen[role] = None if value == _NONE else value
+    currency = st.text_input(
+        "Currency when the file does not say (ISO code, e.g. EUR, PLN, USD)",
+        value=plan.currency or "", max_chars=3, help="Leave empty to take it from the file.",
+    ).strip().upper() or None
+
+    wanted = ImportSettings(
+        encoding=encoding if encoding != plan.source.encoding else None,
+        delimiter=delimiter if delimiter != plan.dialect.delimiter else None,
+        mapping=ColumnMapping(**chosen),
+        decimal=decimal,
+        date_order=date_order,
+        currency=currency,
+    )
+    changed = (
+        wanted.encoding or wanted.delimiter or wanted.mapping != plan.mapping or decimal != plan.decimal.value
+        or date_order != plan.date_order.value or currency != plan.currency
+    )
+    if changed:
+        try:
+            st.session_state[_PLAN] = replan(plan, wanted)
+        except IngestError as exc:
+            st.error(exc.message, icon=":material/error:")
+            st.stop()
+        st.rerun()
+
+    st.subheader("3. Preview")
+    st.caption(f"The first {len(plan.preview)} rows as read from the file ({plan.source.encoding}, "
+               f"{plan.dialect.delimiter_label}-separated).")
+    st.dataframe(plan.preview, hide_index=True, width="stretch")
+
+    name = st.text_input("Dataset name", value=Path(uploaded.name).stem if uploaded else "")
+    if st.button("Import", type="primary", icon=":material/download:"):
+        bar = st.progress(0.0, text="Starting…")
+        try:
+            result = import_plan(get_store(), plan, name=name or None, source_file=uploaded.name,
+                                 progress=lambda f, msg: bar.progress(f, text=msg))
+        except IngestError as exc:
+            bar.empty()
+            st.error(exc.message, icon=":material/error:")
+            if exc.rejected:
+                st.dataframe([{"Line": r.line, "Reason": r.reason, "Record": r.raw} for r in exc.rejected[:1000]],
+                             hide_index=True, width="stretch")
+            st.stop()
+        bar.empty()
+        set_active_dataset(result.dataset.id)
+        st.session_state[_RESULT] = result
+        st.rerun()
+
+result = st.session_state.get(_RESULT)
+if result is not None:
+    st.subheader("Import result")
+    if result.duplicate:
+        st.info(f"This file was already imported as **{result.dataset.name}**; it is now the active dataset.",
+                icon=":material/content_copy:")
+    else:
+        st.success(
+            f"Imported **{number(result.rows_imported)}** of {number(result.rows_read)} rows into "
+            f"**{result.dataset.name}** ({result.dataset.base_currency}). "
+            f"{number(len(result.rejected))} rejected.",
+            icon=":material/check_circle:",
+        )
+    st.page_link("pages/overview.py", label="See the concentration overview", icon=":material/pie_chart:")
+    if result.rejected:
+        st.markdown(f"**Rejected rows ({number(len(result.rejected))})** — fix them in the file and import again:")
+        st.dataframe(
+            [{"Line": r.line, "Reason": r.reason, "Record": r.raw} for r in result.rejected[:5000]],
+            hide_index=True, width="stretch",
+        )
+        st.download_button(
+            "Download rejected rows (CSV)",
+            rejected_rows_csv((r.line, r.reason, r.raw) for r in result.rejected),
+            file_name=f"{result.dataset.name}-rejected.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
