@@ -1,0 +1,58 @@
+"""Shared test fixtures: an in-memory store and a helper to put a dataset with income rows into it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from analytics.store import MEMORY, Store
+
+# (date, client, amount) or (date, client, amount, currency); dates as date or "YYYY-MM-DD",
+# amounts as str/Decimal/int (floats are accepted but a string keeps the cents exact).
+IncomeRow = tuple
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """A fresh, empty in-memory database."""
+    with Store(MEMORY) as s:
+        yield s
+
+
+_hash_counter = itertools.count(1)
+
+
+def insert_dataset(
+    store: Store, rows: Iterable[IncomeRow], *, name: str = "test", base_currency: str = "EUR"
+) -> int:
+    """Insert a dataset and its income rows (line numbers 2, 3, …); return the dataset id."""
+    rows = list(rows)
+    with store.transaction() as cur:
+        (dataset_id,) = cur.execute(
+            """INSERT INTO datasets (name, source_file, content_hash, rows_read, rows_imported,
+                                     rows_rejected, base_currency)
+               VALUES (?, ?, ?, ?, ?, 0, ?) RETURNING id""",
+            [name, f"{name}.csv", f"test-hash-{next(_hash_counter)}", len(rows), len(rows), base_currency],
+        ).fetchone()
+        values = []
+        for line, (day, client, amount, *rest) in enumerate(rows, start=2):
+            day = day if isinstance(day, date) else date.fromisoformat(day)
+            currency = rest[0] if rest else base_currency
+            values.append([dataset_id, day, client, Decimal(str(amount)), currency, line])
+        if values:
+            cur.executemany(
+                "INSERT INTO income (dataset_id, date, client, amount, currency, source_line)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+    return dataset_id
+
+
+@pytest.fixture
+def add_dataset(store: Store) -> Callable[..., int]:
+    """``add_dataset(rows, name=..., base_currency=...) -> dataset_id`` on the ``store`` fixture."""
+    return lambda rows, **kwargs: insert_dataset(store, rows, **kwargs)
