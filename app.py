@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.demo import ensure_demo
-from pages.common import active_dataset, get_store, set_active_dataset
+from pages.common import active_dataset, currency_note, get_store, set_active_dataset
 
 _PICKER_KEY = "dataset_picker"
 
@@ -39,7 +39,7 @@ def dataset_picker() -> None:
         )
         d = by_id[chosen]
         period = f"{d.first_date:%d %b %Y} – {d.last_date:%d %b %Y}" if d.first_date else "no rows"
-        st.caption(f"{d.rows_imported:,} rows · {period} · {d.base_currency}")
+        st.caption(f"{d.rows_imported:,} rows · {period}{currency_note(d.base_currency)}")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from analytics.formatting import NO_CURRENCY
 from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
 from analytics.store import Dataset, Store, default_db_path
 from analytics.window import Window, WindowSpec, resolve_window
@@ -67,6 +68,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def md_escape(text: str) -> str:
     """Client names are data: shown through Markdown they must not become links, bold or HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def currency_note(code: str) -> str:
+    """' (EUR)' after a dataset name; nothing when the file never said its currency (ISO 'XXX')."""
+    return "" if code in ("", NO_CURRENCY) else f" ({code})"
 
 
 def empty_state(message: str) -> None:

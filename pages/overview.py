@@ -78,6 +78,7 @@ cards[3].metric(
     number(report.hhi_points),
     delta=risk.hhi_band,
     delta_color="off",
+    delta_arrow="off",
     help="Sum of squared client shares × 10,000. Bands from the 2023 US Merger Guidelines: "
     "below 1,000 unconcentrated, 1,000–1,800 moderately, above 1,800 highly concentrated.",
     border=True,
@@ -102,7 +103,7 @@ st.dataframe(
         "Share": [c.share * 100 for c in report.clients_table],
     },
     column_config={
-        "Revenue": st.column_config.NumberColumn(f"Revenue ({currency})", format="localized"),
+        "Revenue": st.column_config.NumberColumn(f"Revenue ({currency})", format="accounting"),
         "Share": st.column_config.ProgressColumn("Share of revenue", format="%.1f%%", min_value=0, max_value=100),
     },
     hide_index=True,

@@ -21,7 +21,7 @@ from analytics.ingest import (
     replan,
 )
 from analytics.formatting import number
-from pages.common import get_store, set_active_dataset
+from pages.common import currency_note, get_store, md_escape, set_active_dataset
 
 _PLAN = "upload_plan"
 _FILE = "upload_file_id"
@@ -164,12 +164,12 @@ result = st.session_state.get(_RESULT)
 if result is not None:
     st.subheader("Import result")
     if result.duplicate:
-        st.info(f"This file was already imported as **{result.dataset.name}**; it is now the active dataset.",
+        st.info(f"This file was already imported as **{md_escape(result.dataset.name)}**; it is now the active dataset.",
                 icon=":material/content_copy:")
     else:
         st.success(
             f"Imported **{number(result.rows_imported)}** of {number(result.rows_read)} rows into "
-            f"**{result.dataset.name}** ({result.dataset.base_currency}). "
+            f"**{md_escape(result.dataset.name)}**{currency_note(result.dataset.base_currency)}. "
             f"{number(len(result.rejected))} rejected.",
             icon=":material/check_circle:",
         )
