@@ -1,10 +1,16 @@
-"""Eggbasket's command line: ``python -m analytics report PATH``.
+"""Eggbasket's command line: ``python -m analytics report PATH`` and ``simulate PATH``.
 
 ``report`` reads a CSV with exactly the app's ingest (into an in-memory database, so nothing is
 written to disk) and prints the concentration of its revenue. ``--format json`` prints one object
 whose keys are a stable contract for scripts: ``period``, ``rows``, ``total_revenue``, ``clients``,
 ``top_shares``, ``hhi``, ``hhi_points``, ``effective_clients``, ``gini``, ``pareto_80_clients``,
-``risk``, ``clients_table``, ``lorenz``. Bad input exits with status 2 and one line on stderr.
+``risk``, ``clients_table``, ``lorenz``.
+
+``simulate`` runs a loss scenario (see :mod:`analytics.scenario`); its JSON keys are
+``baseline_monthly``, ``scenario_monthly``, ``lost_monthly``, ``lost_share``, ``runway_months``,
+``clients_to_replace``, ``break_even_loss_share``, ``after``, ``projection``, ``stress``.
+
+Bad input exits with status 2 and one line on stderr.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import sys
 from collections.abc import Sequence
 
 from .concentration import ConcentrationReport, NoRevenueError, concentration
-from .formatting import money, number, percent
+from .baseline import BASELINE_MONTHS, DEFAULT_BASELINE_MONTHS, NoBaselineError, client_baseline
+from .formatting import money, months, number, percent
 from .ingest import ImportResult, ImportSettings, IngestError, import_file
+from .scenario import Loss, Scenario, ScenarioResult, simulate, top_losses
 from .store import MEMORY, Store
 from .window import parse_window_spec, resolve_window
 
@@ -37,12 +45,45 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--window", default="12m", help="12m (trailing 12 months, default), all, or START:END (YYYY-MM-DD:YYYY-MM-DD)"
     )
-    report.add_argument("--format", choices=("json", "text"), default="text")
-    report.add_argument("--date-order", choices=("dmy", "mdy"), help="force day-first or month-first dates")
-    report.add_argument("--decimal", choices=(".", ","), help="force the decimal mark")
-    report.add_argument("--delimiter", help="force the field delimiter (e.g. ';' or 'tab')")
-    report.add_argument("--encoding", help="force the text encoding (e.g. cp1251)")
+    _add_ingest_options(report)
+
+    simulate = commands.add_parser("simulate", help="what if you lose clients: income, runway, recovery")
+    simulate.add_argument("path", help="income CSV")
+    who = simulate.add_mutually_exclusive_group(required=True)
+    who.add_argument("--lose", action="append", metavar="CLIENT", help="a client to lose (repeatable)")
+    who.add_argument("--top", type=int, metavar="K", help="lose the K largest clients")
+    simulate.add_argument("--cut", type=float, default=100.0, metavar="PCT", help="share of their spend lost (default 100)")
+    simulate.add_argument("--from", dest="start", metavar="YYYY-MM", help="month the loss starts (default: next month)")
+    simulate.add_argument("--expenses", type=float, metavar="X", help="monthly expenses")
+    simulate.add_argument("--reserve", type=float, default=0.0, metavar="Y", help="cash reserve")
+    simulate.add_argument("--recover-months", type=int, default=0, metavar="N", help="months to win replacement revenue")
+    simulate.add_argument("--recover-share", type=float, default=0.0, metavar="PCT", help="share of lost income replaced")
+    simulate.add_argument("--baseline-months", type=int, choices=BASELINE_MONTHS, default=DEFAULT_BASELINE_MONTHS)
+    _add_ingest_options(simulate)
     return parser
+
+
+def _add_ingest_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=("json", "text"), default="text")
+    command.add_argument("--date-order", choices=("dmy", "mdy"), help="force day-first or month-first dates")
+    command.add_argument("--decimal", choices=(".", ","), help="force the decimal mark")
+    command.add_argument("--delimiter", help="force the field delimiter (e.g. ';' or 'tab')")
+    command.add_argument("--encoding", help="force the text encoding (e.g. cp1251)")
+
+
+def _import_into(store: Store, args: argparse.Namespace) -> ImportResult:
+    delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
+    settings = ImportSettings(
+        encoding=args.encoding, delimiter=delimiter, decimal=args.decimal, date_order=args.date_order
+    )
+    try:
+        return import_file(store, args.path, settings)
+    except IngestError as exc:
+        raise CliError(exc.message) from exc
+    except FileNotFoundError as exc:
+        raise CliError(f"No such file: {args.path}") from exc
+    except IsADirectoryError as exc:
+        raise CliError(f"{args.path} is a directory, not a CSV file") from exc
 
 
 def run_report(args: argparse.Namespace) -> tuple[ImportResult, ConcentrationReport]:
@@ -50,19 +91,8 @@ def run_report(args: argparse.Namespace) -> tuple[ImportResult, ConcentrationRep
         spec = parse_window_spec(args.window)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
-    delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
-    settings = ImportSettings(
-        encoding=args.encoding, delimiter=delimiter, decimal=args.decimal, date_order=args.date_order
-    )
     with Store(MEMORY) as store:
-        try:
-            result = import_file(store, args.path, settings)
-        except IngestError as exc:
-            raise CliError(exc.message) from exc
-        except FileNotFoundError as exc:
-            raise CliError(f"No such file: {args.path}") from exc
-        except IsADirectoryError as exc:
-            raise CliError(f"{args.path} is a directory, not a CSV file") from exc
+        result = _import_into(store, args)
         window = resolve_window(store, result.dataset.id, spec)
         try:
             return result, concentration(store, result.dataset.id, window)
@@ -101,15 +131,71 @@ def report_text(result: ImportResult, report: ConcentrationReport) -> str:
     return "\n".join(lines)
 
 
+def run_simulate(args: argparse.Namespace) -> tuple[str, ScenarioResult]:
+    """Import the file in memory, build the baseline and run the scenario the flags describe."""
+    if args.top is not None and args.top < 1:
+        raise CliError("--top needs a number of clients of at least 1.")
+    with Store(MEMORY) as store:
+        result = _import_into(store, args)
+        try:
+            baseline = client_baseline(store, result.dataset.id, args.baseline_months)
+        except NoBaselineError as exc:
+            raise CliError(str(exc)) from exc
+    cut = args.cut / 100
+    losses = (
+        top_losses(baseline, args.top, cut, args.start)
+        if args.top is not None
+        else tuple(Loss(name, cut, args.start) for name in args.lose)
+    )
+    scenario = Scenario(
+        losses=losses,
+        expenses=args.expenses,
+        reserve=args.reserve,
+        recover_months=args.recover_months,
+        recover_share=args.recover_share / 100,
+    )
+    try:
+        return result.dataset.base_currency, simulate(baseline, scenario)
+    except ValueError as exc:  # UnknownClientError included: it suggests the closest names
+        raise CliError(str(exc)) from exc
+
+
+def simulate_text(currency: str, r: ScenarioResult) -> str:
+    lost = ", ".join(f"{c.client} ({percent(c.share)})" for c in r.lost_clients)
+    lines = [
+        f"Losing {lost}: {money(r.lost_monthly, currency)} a month ({money(r.lost_yearly, currency)} a year, "
+        f"{percent(r.lost_share)} of income)",
+        f"Monthly income {money(r.baseline_monthly, currency)} → {money(r.scenario_monthly, currency)}"
+        + (f" (after recovering {money(r.recovered_monthly, currency)})" if r.recovered_monthly else ""),
+        f"Runway: {months(r.runway_months)}",
+        f"Clients to replace: {'—' if r.clients_to_replace is None else r.clients_to_replace}",
+    ]
+    if r.break_even_loss_share is not None:
+        lines.append(f"Break-even loss: {percent(r.break_even_loss_share)} of income can go before income falls below expenses")
+    if r.after is not None:
+        lines.append(
+            f"After: top client {percent(r.after.top_shares[1])}, HHI {number(r.after.hhi * 10_000)}, "
+            f"effective clients {number(r.after.effective_clients, 1)}"
+            + (" — the remaining clients are MORE concentrated" if r.more_concentrated else "")
+        )
+    lines.append("Stress: " + "; ".join(
+        f"top {row.k}: −{percent(row.lost_share)}, {money(row.scenario_monthly, currency)}/month, runway "
+        f"{months(row.runway_months)}" for row in r.stress
+    ))
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        result, report = run_report(args)
+        if args.command == "simulate":
+            currency, outcome = run_simulate(args)
+            body, text = outcome.to_json_dict(), lambda: simulate_text(currency, outcome)
+        else:
+            result, report = run_report(args)
+            body, text = report_json(result, report), lambda: report_text(result, report)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.format == "json":
-        print(json.dumps(report_json(result, report), ensure_ascii=False, indent=2))
-    else:
-        print(report_text(result, report))
+    print(json.dumps(body, ensure_ascii=False, indent=2) if args.format == "json" else text())
     return 0
