@@ -10,6 +10,7 @@ Tables
     ``income``        the canonical income table every analysis reads: one row per accepted income
                       record, ``amount`` signed (refunds are negative), ``source_line`` the record's
                       line in the user's file.
+    ``scenarios``     loss scenarios saved by name per dataset (JSON spec, see analytics.saved_scenarios).
     ``settings``      small key/value facts about the database (e.g. whether the demo was offered).
     ``rejected_rows`` every record that was *not* imported, with its line and the reason, so the
                       list can be shown and downloaded again later.
@@ -70,6 +71,14 @@ CREATE TABLE IF NOT EXISTS income (
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+    dataset_id      INTEGER NOT NULL,
+    name            VARCHAR NOT NULL,
+    spec            VARCHAR NOT NULL,
+    baseline_months INTEGER NOT NULL,
+    saved_at        TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (dataset_id, name)
 );
 CREATE TABLE IF NOT EXISTS rejected_rows (
     dataset_id  INTEGER NOT NULL,
@@ -180,9 +189,10 @@ class Store:
     def delete_dataset(self, dataset_id: int) -> None:
         """Remove a dataset with its income and rejected rows, in one transaction."""
         with self.transaction() as cur:
-            for table in ("income", "rejected_rows"):
+            for table in ("income", "rejected_rows", "scenarios"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+            cur.execute("DELETE FROM settings WHERE starts_with(key, ?)", [f"dataset:{dataset_id}:"])
 
     def rejected_rows(self, dataset_id: int) -> list[tuple[int, str, str | None]]:
         """(line, reason, raw text) for every record of the dataset that was not imported."""
