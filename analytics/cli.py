@@ -24,6 +24,7 @@ from .concentration import ConcentrationReport, NoRevenueError, concentration
 from .baseline import BASELINE_MONTHS, DEFAULT_BASELINE_MONTHS, NoBaselineError, client_baseline
 from .formatting import money, months, number, percent
 from .ingest import ImportResult, ImportSettings, IngestError, import_file
+from .risk import percent_text
 from .scenario import Loss, Scenario, ScenarioResult, simulate, top_losses
 from .store import MEMORY, Store
 from .window import parse_window_spec, resolve_window
@@ -84,6 +85,8 @@ def _import_into(store: Store, args: argparse.Namespace) -> ImportResult:
         raise CliError(f"No such file: {args.path}") from exc
     except IsADirectoryError as exc:
         raise CliError(f"{args.path} is a directory, not a CSV file") from exc
+    except OSError as exc:
+        raise CliError(f"Cannot read {args.path}: {exc.strerror or exc}") from exc
 
 
 def run_report(args: argparse.Namespace) -> tuple[ImportResult, ConcentrationReport]:
@@ -114,7 +117,7 @@ def report_text(result: ImportResult, report: ConcentrationReport) -> str:
         f"{number(len(result.rejected))} rejected",
         f"Risk: {report.risk.level.upper()}",
         *(f"  - {reason}" for reason in report.risk.reasons),
-        f"Top client {percent(report.top_shares[1])}, top 3 {percent(report.top_shares[3])}, "
+        f"Top client {percent_text(report.top_shares[1], 1)}, top 3 {percent(report.top_shares[3])}, "
         f"top 5 {percent(report.top_shares[5])}, top 10 {percent(report.top_shares[10])}",
         f"HHI {number(report.hhi_points)} ({report.risk.hhi_band}); effective clients "
         f"{number(report.effective_clients, 1)}; Gini {report.gini:.3f}; "

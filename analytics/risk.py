@@ -94,12 +94,15 @@ def _consistent_text(
     return text
 
 
-def percent_text(share: float) -> str:
-    """A share (0–1) as a percentage in the house style: whole percent from 10% up, one decimal below.
+def percent_text(share: float, decimals: int | None = None) -> str:
+    """A top-client share (0–1) as a percentage that never reads as another risk level.
 
-    More decimals appear only when rounding would cross a risk line (0.0999 → "9.99%", not "10.0%").
+    ``decimals`` defaults to the house style of the reasons: whole percent from 10% up, one decimal
+    below. More decimals appear only when rounding would cross a risk line (0.0999 → "9.99%",
+    not "10.0%").
     """
-    decimals = 0 if share >= 0.1 else 1
+    if decimals is None:
+        decimals = 0 if share >= 0.1 else 1
     return _consistent_text(
         share, decimals, formatting.percent, lambda shown: risk_level(shown / 100), risk_level(share)
     )

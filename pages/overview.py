@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from analytics.formatting import money, number, percent
+from analytics.risk import percent_text
 from analytics.window import WindowSpec
 from pages.charts import lorenz_chart, pareto_chart
 from pages.common import (
@@ -65,7 +66,7 @@ _RISK_BOX[risk.level](
 
 cards = st.columns(4)
 top = report.clients_table[0]
-cards[0].metric("Top client share", percent(report.top_shares[1]), help=f"{top.client}: {money(top.revenue, currency)}", border=True)
+cards[0].metric("Top client share", percent_text(report.top_shares[1], 1), help=f"{top.client}: {money(top.revenue, currency)}", border=True)
 cards[1].metric("Top 3 clients", percent(report.top_shares[3]), border=True)
 cards[2].metric(
     "Effective clients",
