@@ -346,11 +346,6 @@ def test_unknown_encoding(capsys, income_csv):
 # -- bugs found (xfail until fixed; see the report) ----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py run_report catches only FileNotFoundError/IsADirectoryError: a path through a file "
-    "(NotADirectoryError) or any other OSError escapes as a traceback, exit 1",
-)
 def test_path_below_a_file(capsys, income_csv):
     run_error(capsys, income_csv / "x.csv")
 
@@ -381,11 +376,6 @@ def test_forced_non_text_codec(capsys, income_csv, codec, tmp_path, monkeypatch)
     assert leaked == []  # the failed conversion must not leave its temporary copy behind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py report_text prints top shares with formatting.percent (1 dp): a 9.96% top client "
-    "reads 'Top client 10.0%' next to 'Risk: LOW' (risk.percent_text exists to avoid exactly this)",
-)
 def test_text_top_share_never_crosses_the_risk_line(capsys, tmp_path):
     # By hand: Anchor 996.00 + ten clients × 900.40 = 996 + 9004 = 10000; Anchor's share is
     # 996 / 10000 = 9.96% < 10% → level "low". The text must not show it as 10% or more.
