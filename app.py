@@ -49,6 +49,7 @@ def main() -> None:
         set_active_dataset(demo_id)
     pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/pie_chart:", default=True),
+        st.Page("pages/scenarios.py", title="What if a client leaves?", icon=":material/trending_down:"),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
     ]
     navigation = st.navigation(pages)

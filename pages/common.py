@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from analytics.baseline import Baseline, NoBaselineError, client_baseline
 from analytics.formatting import NO_CURRENCY
 from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
 from analytics.store import Dataset, Store, default_db_path
@@ -59,6 +60,16 @@ def cached_concentration(db_path: str, revision: tuple, window: Window) -> Conce
     try:
         return concentration(_store_for(db_path), revision[0], window)
     except NoRevenueError as exc:
+        return str(exc)
+
+
+@st.cache_data(show_spinner="Computing each client's run-rate…", max_entries=64)
+def cached_baseline(db_path: str, revision: tuple, months: int) -> Baseline | str:
+    """Per-client run-rates (the only part of a scenario that reads ``income``), or the message
+    saying why there is none. Scenario arithmetic on top of it runs on every input change."""
+    try:
+        return client_baseline(_store_for(db_path), revision[0], months)
+    except NoBaselineError as exc:
         return str(exc)
 
 
