@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.demo import ensure_demo
-from pages.common import active_dataset, currency_note, get_store, set_active_dataset
+from pages.common import SHELL_RAN_KEY, active_dataset, currency_note, get_store, set_active_dataset
 
 _PICKER_KEY = "dataset_picker"
 
@@ -53,6 +53,7 @@ def main() -> None:
         st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
     ]
     navigation = st.navigation(pages)
+    st.session_state[SHELL_RAN_KEY] = True
     dataset_picker()
     navigation.run()
 

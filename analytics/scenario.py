@@ -239,7 +239,9 @@ def simulate(baseline: Baseline, scenario: Scenario, with_stress: bool = True) -
 
     projection, runway, cash_out = _project(first, base, income, scenario)
     if runway is None and scenario.expenses is not None:
-        runway = _runway_after_projection(projection, base - lost_monthly + recovered, scenario.expenses)
+        steady_from = max((index for index, _ in starts), default=1) + scenario.recover_months
+        runway = _runway_after_projection(projection, income, steady_from, base - lost_monthly + recovered,
+                                          scenario.expenses)
 
     remaining = {c.client: c.monthly * (1 - cut_by_client.get(c.client, 0.0)) for c in baseline.clients}
     remaining = {name: rate for name, rate in remaining.items() if rate > 1e-9}
@@ -267,6 +269,11 @@ def simulate(baseline: Baseline, scenario: Scenario, with_stress: bool = True) -
 
 
 def _validate(scenario: Scenario) -> None:
+    numbers = [scenario.reserve, scenario.recover_share]
+    if scenario.expenses is not None:
+        numbers.append(scenario.expenses)
+    if not all(math.isfinite(x) for x in numbers):
+        raise ValueError("Expenses, reserve and recovery must be finite numbers.")
     for loss in scenario.losses:
         if not 0 <= loss.cut <= 1:
             raise ValueError(f"The cut for {loss.client} must be between 0% and 100%.")
@@ -294,12 +301,22 @@ def _project(first: str, base: float, income, scenario: Scenario):
     return tuple(rows), runway, cash_out
 
 
-def _runway_after_projection(projection, steady_income: float, expenses: float) -> float | None:
-    """Extend the last projected month's cash at the steady-state deficit (None: no deficit)."""
+def _runway_after_projection(projection, income, steady_from: int, steady_income: float,
+                             expenses: float) -> float | None:
+    """Runway when the cash lasts through the projection: keep walking month by month until every
+    loss has started and every recovery ramp is complete (month ``steady_from``), then extend the
+    steady state in closed form. None when the steady state has no deficit."""
+    cash = projection[-1].cash
+    month = PROJECTION_MONTHS
+    while month < steady_from:
+        month += 1
+        before, cash = cash, cash + income(month) - expenses
+        if cash < 0:
+            return (month - 1) + before / (before - cash)
     deficit = expenses - steady_income
     if deficit <= 1e-9:
         return None
-    return PROJECTION_MONTHS + projection[-1].cash / deficit
+    return month + cash / deficit
 
 
 def concentration_of(rates: list[float]) -> Concentration:

@@ -16,6 +16,26 @@ from analytics.store import Dataset, Store, default_db_path
 from analytics.window import Window, WindowSpec, resolve_window
 
 ACTIVE_KEY = "active_dataset_id"
+SHELL_RAN_KEY = "app_shell_ran"
+
+
+def ensure_router() -> None:
+    """Make sure this page runs under app.py's router, not as a bare script.
+
+    Streamlit treats an app with a ``pages/`` folder as an old-style (v1) multipage app until the
+    entry point has called ``st.navigation`` once in the server process; a first visit straight to
+    ``/upload`` would run the page alone, without the sidebar or the demo import. Call this first in
+    every page: in that one situation it switches the server to ``st.navigation`` mode (what
+    ``st.navigation`` itself does) and, if app.py has not run yet in this session, reruns so
+    app.py routes to the same page. (Streamlit's AppTest re-enters old-style mode on every run;
+    there app.py has always run first, so no rerun is made and no widget event is lost.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not st.session_state.get(SHELL_RAN_KEY):
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,6 +11,7 @@ from analytics.risk import percent_text
 from analytics.window import WindowSpec
 from pages.charts import lorenz_chart, pareto_chart
 from pages.common import (
+    ensure_router,
     active_dataset,
     cached_concentration,
     cached_window,
@@ -19,6 +20,8 @@ from pages.common import (
     get_store,
     md_escape,
 )
+
+ensure_router()
 
 _WINDOWS = {"Last 12 months": "trailing_12m", "All time": "all", "Custom": "custom"}
 _RISK_BOX = {"low": st.success, "moderate": st.info, "high": st.warning, "critical": st.error}

@@ -16,8 +16,10 @@ from analytics.saved_scenarios import (
 )
 from analytics.scenario import Loss, Scenario, month_label, simulate, top_losses
 from analytics.scenario_summary import scenario_summary
-from pages.common import active_dataset, cached_baseline, dataset_revision, empty_state, get_store, md_escape
+from pages.common import ensure_router, active_dataset, cached_baseline, dataset_revision, empty_state, get_store, md_escape
 from pages.scenario_charts import projection_chart, waterfall_chart
+
+ensure_router()
 
 _PICK, _TOP = "Pick clients", "Top clients"
 
@@ -96,7 +98,7 @@ summary_slot.markdown("##### " + md_escape(summary))
 
 # -- results -------------------------------------------------------------------------------------
 cards = st.columns(4)
-cards[0].metric("Income drop", f"−{money(result.lost_monthly, currency)}/mo", f"−{percent(result.lost_share)}",
+cards[0].metric("Income drop per month", money(-result.lost_monthly, currency), f"-{percent(result.lost_share)}",
                 help=f"{money(result.lost_yearly, currency)} a year, before any recovery.", border=True)
 cards[1].metric("Runway", months(result.runway_months) if expenses is not None else "—",
                 help="Months until the cash reserve runs out at the scenario's deficit. "

@@ -21,7 +21,9 @@ from analytics.ingest import (
     replan,
 )
 from analytics.formatting import number
-from pages.common import currency_note, get_store, md_escape, set_active_dataset
+from pages.common import ensure_router, currency_note, get_store, md_escape, set_active_dataset
+
+ensure_router()
 
 _PLAN = "upload_plan"
 _FILE = "upload_file_id"

@@ -350,20 +350,10 @@ def test_path_below_a_file(capsys, income_csv):
     run_error(capsys, income_csv / "x.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/source.py _transcode_to_utf8: UTF-16 decoder raises a plain UnicodeError (no BOM) "
-    "which has no .reason/.start → AttributeError traceback",
-)
 def test_forced_utf16_on_utf8_file(capsys, income_csv):
     run_error(capsys, income_csv, "--encoding", "utf-16")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/source.py _transcode_to_utf8: codecs.lookup accepts non-text codecs (rot13, base64), "
-    "then open() raises LookupError → traceback (and the mkstemp file is left behind)",
-)
 @pytest.mark.parametrize("codec", ["rot13", "base64"])
 def test_forced_non_text_codec(capsys, income_csv, codec, tmp_path, monkeypatch):
     scratch = tmp_path / "scratch"

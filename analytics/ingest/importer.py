@@ -28,6 +28,7 @@ from ..store import Dataset, Store
 from . import values
 from .dialect import Dialect, sniff
 from .errors import IngestError
+from .lines import number_lines
 from .mapping import ColumnMapping, complete_from_values, guess_from_headers, quote_ident
 from .source import TextSource, open_text_source
 
@@ -164,6 +165,12 @@ def _detect_value_settings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, set
             else f"Could not split this file into columns (it reads as one column: {found}). "
             "Is it a CSV export with a header row?"
         )
+    unknown = [(role, col) for role, col in plan.mapping.as_dict().items() if col and col not in plan.dialect.columns]
+    if unknown:
+        role, col = unknown[0]
+        raise IngestError(
+            f"The column {col!r} chosen for {role} is not in this file (columns: {', '.join(plan.dialect.columns)})."
+        )
     if dup := plan.mapping.duplicates():
         raise IngestError(f"Column {dup[0]!r} is mapped to two roles; each column can play one role only.")
     m = plan.mapping
@@ -214,7 +221,7 @@ def import_plan(
         report(0.05, "Reading the file…")
         good_count, structural = _read_records(cur, plan)
         report(0.45, "Checking dates, clients and amounts…")
-        _number_lines(cur, plan, good_count, structural)
+        number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
         _parse_records(cur, plan)
         base = plan.currency or _base_currency(cur)
         _reject_other_currencies(cur, base)
@@ -261,7 +268,11 @@ def _read_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[int
            FROM eb_reject_errors GROUP BY line ORDER BY line"""
     ).fetchall()
     cur.execute("DROP TABLE IF EXISTS eb_reject_errors; DROP TABLE IF EXISTS eb_reject_scans")
-    return count, [(int(line), _structural_reason(kind, plan.dialect), raw) for line, kind, raw in structural]
+    # csv_line can start with the line breaks of blank lines before the record: not part of it.
+    return count, [
+        (int(line), _structural_reason(kind, plan.dialect), raw.strip("\r\n") if raw else raw)
+        for line, kind, raw in structural
+    ]
 
 
 def _structural_reason(kind: str, dialect: Dialect) -> str:
@@ -276,64 +287,6 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
     }.get(kind, f"malformed record ({kind.lower()})")
 
 
-def _number_lines(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, good: int, structural: list) -> None:
-    """Build ``eb_lines(rn, line)``: the file line of each well-formed record, and put file lines on
-    the malformed records too.
-
-    DuckDB numbers records (header, skipped and blank lines included; a quoted field spanning
-    several lines counts once) and reports malformed records by that number; the well-formed
-    records take the remaining numbers in order. When the file has blank lines or multi-line
-    records, those numbers are translated to the physical line where each record starts.
-    """
-    first = plan.dialect.skip + (1 if plan.dialect.has_header else 0) + 1
-    bad = {line for line, _, _ in structural}
-    starts = _record_starts(plan.source.path, plan.dialect, first + good + len(bad) - 1)
-    if starts is None:  # one record per line, no blank lines: record numbers are line numbers
-        good_lines = [n for n in range(first, first + good + len(bad)) if n not in bad] if bad else None
-    else:
-        good_lines = [phys for record, phys in starts.items() if record >= first and record not in bad]
-        structural[:] = [(starts.get(line, line), reason, raw) for line, reason, raw in structural]
-    if good_lines is None:
-        cur.execute("CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT range + 1 AS rn, range + ? AS line FROM range(?)",
-                    [first, good])
-    else:
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
-            "FROM (SELECT ?::BIGINT[] AS l)",
-            [good_lines[:good]],
-        )
-
-
-def _record_starts(path: str, dialect: Dialect, last_record: int) -> dict[int, int] | None:
-    """Map DuckDB's record numbers of non-blank records to the physical line each starts on, or None
-    when the file has exactly one line per record (checked by counting newlines, which is fast).
-
-    A record continues on the next line while an odd number of quote characters has been seen
-    (doubled quotes inside a quoted field count twice, so they keep the parity).
-    """
-    newlines, size, last_byte = 0, 0, b"\n"
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(4 * 1024 * 1024), b""):
-            newlines += block.count(b"\n")
-            size += len(block)
-            last_byte = block[-1:]
-    physical_lines = newlines + (0 if last_byte == b"\n" or size == 0 else 1)
-    if physical_lines == last_record:
-        return None
-    quote = dialect.quote or None
-    starts: dict[int, int] = {}
-    record, open_quote = 0, False
-    with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
-        for number, text in enumerate(handle, start=1):
-            if not open_quote:
-                record += 1
-                if text.strip():
-                    starts[record] = number
-            if quote and text.count(quote) % 2:
-                open_quote = not open_quote
-    return starts
-
-
 def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good)."""
     m = plan.mapping
@@ -341,7 +294,7 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     amount_parts = values.amount_parts_sql(q["amount"])
     date_value = values.date_sql(q["date"], values.date_parts_sql(q["date"]), plan.date_order.value)
     amount_value = values.amount_sql("ap", plan.decimal.value)
-    client = f"nullif(trim(regexp_replace({q['client']}, '[\\s\\x{{00A0}}\\x{{202F}}]+', ' ', 'g')), '')"
+    client = f"nullif(trim(regexp_replace({q['client']}, '[\\s\\x{{00A0}}\\x{{2007}}\\x{{2009}}\\x{{202F}}]+', ' ', 'g')), '')"
     currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
     optional = {
         role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
@@ -370,7 +323,7 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
                 CASE WHEN NOT regexp_full_match(currency, '[A-Z]{{3}}') THEN 'unknown currency ''' || left(currency, 20) || '''' END
             ) AS reason
         FROM parsed""",
-        [plan.dialect.delimiter, plan.currency or NO_CURRENCY],
+        [plan.dialect.delimiter, plan.currency],
     )
     _merge_case_variants(cur)
 
@@ -390,14 +343,17 @@ def _merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _base_currency(cur: duckdb.DuckDBPyConnection) -> str:
-    """The currency most good rows are in (ties: alphabetical)."""
+    """The currency most good rows name (ties: alphabetical); ``XXX`` when no row names one."""
     row = cur.execute(
-        "SELECT currency FROM eb_parsed WHERE reason = '' GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+        "SELECT currency FROM eb_parsed WHERE reason = '' AND currency IS NOT NULL "
+        "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
     ).fetchone()
     return row[0] if row else NO_CURRENCY
 
 
 def _reject_other_currencies(cur: duckdb.DuckDBPyConnection, base: str) -> None:
+    """Rows that name no currency are in ``base``; good rows naming another currency are rejected."""
+    cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [base])
     cur.execute(
         """UPDATE eb_parsed SET reason = 'amount in ' || currency || ', but this dataset is in ' || ?
                   || ' (import other currencies as a separate dataset)'
@@ -446,7 +402,11 @@ def _store_dataset(
         cur.execute("COMMIT")
     except duckdb.ConstraintException:
         cur.execute("ROLLBACK")
-        return None
+        # Only the unique content hash means "someone else stored this file a moment ago";
+        # any other constraint failure is a real error and must not pass for a duplicate.
+        if cur.execute("SELECT 1 FROM datasets WHERE content_hash = ?", [plan.source.content_hash]).fetchone():
+            return None
+        raise
     except BaseException:
         cur.execute("ROLLBACK")
         raise

@@ -2,16 +2,18 @@
 
 Checks, in order: size limit, empty file, binary content (an Excel workbook or another binary file
 given as CSV), then the text encoding. UTF-8 (with or without BOM) is read in place; UTF-16 with a
-BOM and legacy single-byte code pages (Windows-1251/1250/1252, Latin-1…) detected by
-``charset-normalizer`` are converted to a UTF-8 temporary file first, because DuckDB's reader only
-takes UTF-8 (and UTF-16/Latin-1) natively.
+BOM and legacy single-byte code pages (Windows-1251/1250/1252 by a letter-plausibility score, any
+other by ``charset-normalizer``) are converted to a UTF-8 temporary file first, because DuckDB's
+reader only takes UTF-8 (and UTF-16/Latin-1) natively.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +70,7 @@ def open_text_source(path: str | os.PathLike[str], encoding: str | None = None) 
     size = os.path.getsize(path)
     if size > MAX_FILE_BYTES:
         raise IngestError(
-            f"The file is {size / 2**30:.1f} GB; the limit is {MAX_FILE_BYTES // 2**30} GB. "
+            f"The file is {_human_size(size)}; the limit is {_human_size(MAX_FILE_BYTES)}. "
             "Split it by year and import the parts."
         )
     with open(path, "rb") as handle:
@@ -88,6 +90,14 @@ def open_text_source(path: str | os.PathLike[str], encoding: str | None = None) 
     return TextSource(_transcode_to_utf8(path, detected), detected, file_sha256(path), size, converted=True)
 
 
+def _human_size(size: int) -> str:
+    """``1.5 GB``, ``20 MB``, ``900 bytes``: the sizes in the size-limit message."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 def _binary_error() -> IngestError:
     return IngestError(
         "This looks like a binary file, not a CSV text file. Export your income as CSV and upload that."
@@ -98,29 +108,90 @@ def _detect_encoding(path: str, head: bytes) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    if _is_utf8(path):
+    bad_offset = _first_non_utf8_offset(path)
+    if bad_offset is None:
         return "utf-8"
     if b"\x00" in head:
         raise _binary_error()
-    from charset_normalizer import from_bytes  # imported lazily: only legacy files need it
+    # Judge the code page on text that has non-ASCII bytes: the first 64 KB can be pure ASCII when
+    # the first accented name comes late in the file.
+    sample = head if bad_offset < len(head) else _read_at(path, max(0, bad_offset - _SNIFF_BYTES // 2), _SNIFF_BYTES)
+    return _legacy_code_page(sample)
 
-    best = from_bytes(head).best()
+
+def _first_non_utf8_offset(path: str) -> int | None:
+    """Decode the whole file incrementally as UTF-8 (a cp1251 byte can hide far past the first KB);
+    return the offset of the first byte that is not UTF-8, or None when the whole file is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(4 * 1024 * 1024), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return max(0, offset + exc.start - len(decoder.getstate()[0]))
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return max(0, offset - 3)
+    return None
+
+
+def _read_at(path: str, offset: int, size: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(size)
+
+
+#: The legacy code pages of the users we serve, and the non-ASCII letters their languages use.
+#: ``charset-normalizer`` alone mistakes short Polish cp1250 files for cp1252 ("Spó³ka"), so these
+#: three are scored first (see :func:`_code_page_score`); other code pages are left to it.
+#: ``œ`` is left out of cp1252 on purpose: it is rare in French, while the same byte is Polish ``ś``.
+_LEGACY_LETTERS = {
+    "cp1252": set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßšžÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŠŽ"),
+    "cp1250": set("ąćęłńóśźżčďěňřšťůžýáéíúäöüôĺľŕőűăâîşţßĄĆĘŁŃÓŚŹŻČĎĚŇŘŠŤŮŽÝÁÉÍÚÄÖÜÔĹĽŔŐŰĂÂÎŞŢ"),
+    "cp1251": set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐЎ"),
+}
+_WORD_SPLIT = re.compile(r"[\x00-\x40\x5b-\x60\x7b-\x7f]+")  # ASCII non-letters
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _legacy_code_page(sample: bytes) -> str:
+    """The single-byte code page ``sample`` is most plausibly written in."""
+    scores = {}
+    for name in _LEGACY_LETTERS:
+        try:
+            scores[name] = _code_page_score(sample.decode(name), name)
+        except UnicodeDecodeError:
+            continue
+    if scores and max(scores.values()) > 0:
+        return max(scores, key=scores.get)  # ties: the first listed
+    from charset_normalizer import from_bytes  # imported lazily: only unusual code pages need it
+
+    best = from_bytes(sample).best()
     if best is None:
         raise _binary_error()
     return best.encoding
 
 
-def _is_utf8(path: str) -> bool:
-    """Decode the whole file incrementally as UTF-8 (a cp1251 byte can hide far past the first KB)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(4 * 1024 * 1024), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _code_page_score(text: str, name: str) -> int:
+    """+1 for each non-ASCII character that is a letter of the code page's languages, −1 for any
+    other; a whole word scores negative when it mixes Cyrillic with Latin letters (cp1251 read as
+    cp1250 gives ``Spуіka``) or, for the Latin code pages, consists of 4+ accented letters only
+    (Cyrillic read as cp1252 gives ``Èâàíîâ``)."""
+    letters = _LEGACY_LETTERS[name]
+    score = 0
+    for word in _WORD_SPLIT.split(text):
+        high = [ch for ch in word if ord(ch) > 127]
+        if not high:
+            continue
+        good = sum(ch in letters for ch in high)
+        implausible = (
+            bool(_ASCII_LETTER.search(word)) if name == "cp1251" else len(high) == len(word) >= 4
+        )
+        score += -len(high) if implausible else good - (len(high) - good)
+    return score
 
 
 def _transcode_to_utf8(path: str, encoding: str) -> str:
@@ -128,15 +199,23 @@ def _transcode_to_utf8(path: str, encoding: str) -> str:
         codecs.lookup(encoding)
     except LookupError as exc:
         raise IngestError(f"Unknown text encoding '{encoding}'.") from exc
+    try:
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding)  # rot13, base64…: codecs, but not text encodings
+    except LookupError as exc:
+        raise IngestError(f"'{encoding}' is not a text encoding. Choose a text encoding such as UTF-8.") from exc
     fd, out_path = tempfile.mkstemp(prefix="eggbasket-", suffix=".csv")
     try:
         with open(path, encoding=encoding, newline="") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
             for block in iter(lambda: src.read(4 * 1024 * 1024), ""):
                 dst.write(block.replace("\x00", ""))
-    except (UnicodeDecodeError, UnicodeError) as exc:
+    except UnicodeError as exc:
         Path(out_path).unlink(missing_ok=True)
+        # UnicodeDecodeError says what and where; a plain UnicodeError (UTF-16 without a BOM) does not.
+        where = f"{exc.reason} at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else str(exc)
         raise IngestError(
-            f"The file is not valid {encoding} text ({exc.reason} at byte {exc.start}). "
-            "Choose another encoding or export the file as UTF-8."
+            f"The file is not valid {encoding} text ({where}). Choose another encoding or export the file as UTF-8."
         ) from exc
+    except BaseException:
+        Path(out_path).unlink(missing_ok=True)
+        raise
     return out_path

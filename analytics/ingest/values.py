@@ -8,9 +8,10 @@ Amounts
     Accepted: ``1234.56``, ``1,234.56``, ``1.234,56``, ``1 234,56`` (also with no-break and narrow
     spaces, or ``'`` as in Swiss ``1'234.56``), a currency symbol or ISO code before or after the
     number (``$1,200.00``, ``1200 EUR``, ``€ -350,00``, ``350 zł``), a sign before or after the
-    number (``-120``, ``120-``) and accounting negatives in parentheses (``(120.00)``).
+    number (``-120``, ``120-``) and accounting negatives in parentheses (``(120.00)``, also with the
+    currency outside them: ``$ (1,200.00)``, ``(120,00) zł``); at most one currency per amount.
     The decimal mark is one per file (``.`` or ``,``); thousands groups must be well formed for it,
-    so ``12,5`` in a decimal-point file is rejected rather than read as 125.
+    so ``12,5`` in a decimal-point file (or ``12 5`` in any file) is rejected rather than read as 125.
     Amounts are rounded half away from zero to cents (DuckDB's DECIMAL cast).
 
 Dates
@@ -32,14 +33,19 @@ DATE_ORDERS = ("dmy", "mdy")
 
 _SPACES = r"[\s\x{00A0}\x{2007}\x{202F}\x{2009}]+"
 _CURRENCY = r"[A-Za-z]{3}|US\$|[$€£¥₽₴₹]|zł|zl|руб\.?|р\.|Fr\."
+# The currency may also sit outside the parentheses of an accounting negative, as Excel's
+# accounting format writes it: ``$ (1,200.00)``, ``(120,00) zł``.
 _AMOUNT_PATTERN = (
-    r"^\s*(\()?\s*([-−+])?\s*(" + _CURRENCY + r")?\s*([-−+])?\s*([0-9][0-9 .,'’]*?)\s*"
-    r"(" + _CURRENCY + r")?\s*(-)?\s*(\))?\s*$"
+    r"^\s*(" + _CURRENCY + r")?\s*(\()?\s*([-−+])?\s*(" + _CURRENCY + r")?\s*([-−+])?\s*([0-9][0-9 .,'’]*?)\s*"
+    r"(\))?\s*(" + _CURRENCY + r")?\s*(-)?\s*(\))?\s*$"
 )
-_AMOUNT_GROUPS = "['open', 'sign', 'cur1', 'sign2', 'num', 'cur2', 'trail', 'close']"
+_AMOUNT_GROUPS = "['cur0', 'open', 'sign', 'cur1', 'sign2', 'num', 'close1', 'cur2', 'trail', 'close']"
+# Thousands groups use the mark that is not the decimal mark, or a space (any kind of space is
+# turned into ' ' first; the apostrophes of ``1'234.56`` are turned into ' ' for this check), so
+# ``12,5`` in a decimal-point file or ``12 5`` is rejected, never read as 125.
 _NUMBER_FORMS = {
-    ".": r"[0-9]+(\.[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?",
-    ",": r"[0-9]+(,[0-9]+)?|[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?",
+    ".": r"[0-9]+(\.[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?|[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?",
+    ",": r"[0-9]+(,[0-9]+)?|[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?|[0-9]{1,3}( [0-9]{3})+(,[0-9]+)?",
 }
 _SYMBOL_CODES = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "руб": "RUB",
@@ -65,15 +71,22 @@ def amount_sql(parts: str, decimal: str) -> str:
     """DECIMAL(18,2) from the :func:`amount_parts_sql` struct ``parts``, NULL when not a valid amount."""
     if decimal not in DECIMAL_MARKS:
         raise ValueError(f"decimal mark must be one of {DECIMAL_MARKS}")
-    number = f"replace(replace(replace({parts}.num, ' ', ''), '''', ''), '’', '')"
+    grouped = f"regexp_replace({parts}.num, '[''’]', ' ', 'g')"
+    number = f"replace({grouped}, ' ', '')"
     thousands = "," if decimal == "." else "."
     plain = f"replace(replace({number}, {_literal(thousands)}, ''), ',', '.')"
     negative = (
         f"({parts}.sign IN ('-', '−') OR {parts}.sign2 IN ('-', '−') OR {parts}.trail = '-' "
         f"OR {parts}.open = '(')"
     )
-    balanced = f"(({parts}.open = '(') = ({parts}.close = ')'))"
-    valid = f"({parts}.num <> '' AND {balanced} AND regexp_full_match({number}, {_literal(_NUMBER_FORMS[decimal])}))"
+    closes = f"(({parts}.close1 = ')')::INTEGER + ({parts}.close = ')')::INTEGER)"
+    balanced = f"(CASE WHEN {parts}.open = '(' THEN {closes} = 1 ELSE {closes} = 0 END)"
+    currencies = " + ".join(f"({parts}.{group} <> '')::INTEGER" for group in ("cur0", "cur1", "cur2"))
+    one_currency = f"({currencies} <= 1)"
+    valid = (
+        f"({parts}.num <> '' AND {balanced} AND {one_currency} "
+        f"AND regexp_full_match({grouped}, {_literal(_NUMBER_FORMS[decimal])}))"
+    )
     return (
         f"CASE WHEN {valid} THEN "
         f"(CASE WHEN {negative} THEN -1 ELSE 1 END) * TRY_CAST({plain} AS DECIMAL(18,2)) END"
@@ -82,7 +95,7 @@ def amount_sql(parts: str, decimal: str) -> str:
 
 def amount_currency_sql(parts: str) -> str:
     """The ISO code written next to the amount (``$`` → USD, ``1200 eur`` → EUR), NULL if none."""
-    token = f"nullif(coalesce(nullif({parts}.cur1, ''), {parts}.cur2), '')"
+    token = f"nullif(coalesce(nullif({parts}.cur0, ''), nullif({parts}.cur1, ''), {parts}.cur2), '')"
     cases = " ".join(f"WHEN {_literal(sym)} THEN {_literal(code)}" for sym, code in _SYMBOL_CODES.items())
     return f"(CASE {token} {cases} ELSE upper({token}) END)"
 
