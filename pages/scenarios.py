@@ -47,12 +47,16 @@ with st.container(border=True):
         mode = st.segmented_control("Who leaves", [_PICK, _TOP], default=_PICK, key="scenario_mode") or _PICK
         by_name = {c.client: c for c in baseline.clients}
         if mode == _PICK:
-            wanted = st.query_params.get("client")
-            default = [wanted] if wanted in by_name else [baseline.clients[0].client]
+            # A link such as ?client=Acme pre-selects that client; names from another dataset are dropped.
+            wanted = st.query_params.pop("client", None)
+            current = [n for n in st.session_state.get("scenario_clients", []) if n in by_name]
+            if wanted in by_name:
+                current = [wanted]
+            st.session_state["scenario_clients"] = current if "scenario_clients" in st.session_state or current \
+                else [baseline.clients[0].client]
             picked = st.multiselect(
                 "Clients to lose (largest first)",
                 list(by_name),
-                default=st.session_state.get("scenario_clients", default),
                 format_func=lambda name: f"{name} — {percent(by_name[name].monthly / baseline.monthly)}",
                 key="scenario_clients",
             )
@@ -146,6 +150,8 @@ name = name_col.text_input("Scenario name", placeholder="e.g. Nordlicht leaves i
 if save_col.button("Save this scenario", icon=":material/bookmark_add:"):
     try:
         save_scenario(store, dataset.id, name, scenario, baseline_months)
+        compared = [n for n in st.session_state.get("scenario_compare", []) if n != name.strip()]
+        st.session_state["scenario_compare"] = (compared + [name.strip()])[-6:]  # show it at once
         st.toast(f"Saved “{name.strip()}”")
     except ValueError as exc:
         st.error(str(exc))
@@ -154,8 +160,9 @@ saved = saved_scenarios(store, dataset.id)
 if not saved:
     st.caption("Save scenarios to compare them side by side.")
     st.stop()
-chosen = st.multiselect("Compare", [s.name for s in saved], default=[s.name for s in saved][-3:],
-                        key="scenario_compare", max_selections=6)
+names = [s.name for s in saved]
+st.session_state["scenario_compare"] = [n for n in st.session_state.get("scenario_compare", names[-3:]) if n in names]
+chosen = st.multiselect("Compare", names, key="scenario_compare", max_selections=6)
 rows: dict[str, list[str]] = {"": ["Clients lost", "Income drop / month", "Income after / month", "Runway",
                                    "Clients to replace", "Top client share after"]}
 for item in (s for s in saved if s.name in chosen):

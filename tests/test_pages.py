@@ -100,3 +100,31 @@ def test_a_bad_file_gets_a_clear_message_not_a_traceback(db_path):
     at.file_uploader[0].set_value(("book.xlsx", b"PK\x03\x04binary", "application/octet-stream")).run()
     assert not at.exception
     assert "Excel workbook" in at.error[0].value
+
+
+def test_scenario_page_renders_the_loss_of_the_top_client(db_path):
+    at = run_app("pages/scenarios.py")
+    metrics = {m.label: m.value for m in at.metric}
+    # Without expenses there is no runway to show, and the summary says what the loss costs.
+    assert metrics["Runway"] == "—"
+    assert "Losing Nordlicht GmbH" in at.markdown[0].value
+    at.number_input(key=next(k for k in at.session_state if str(k).startswith("expenses_"))).set_value(9000.0).run()
+    at.number_input(key=next(k for k in at.session_state if str(k).startswith("reserve_"))).set_value(20000.0).run()
+    assert not at.exception
+    runway = {m.label: m.value for m in at.metric}["Runway"]
+    assert runway.endswith("months") and runway != "unlimited"
+    assert "your reserve lasts" in at.markdown[0].value
+
+
+def test_saved_scenarios_are_compared_side_by_side(db_path):
+    at = run_app("pages/scenarios.py")
+    for name, cut in (("Nordlicht leaves", 100), ("Nordlicht halves", 50)):
+        at.slider(key="scenario_cut").set_value(cut).run()
+        at.text_input(key="scenario_name").set_value(name).run()
+        next(b for b in at.button if b.label == "Save this scenario").click().run()
+        assert not at.exception
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["", "Nordlicht leaves", "Nordlicht halves"]
+    drop = dict(zip(table[""], table["Nordlicht leaves"]))["Income drop / month"]
+    half = dict(zip(table[""], table["Nordlicht halves"]))["Income drop / month"]
+    assert drop != half
