@@ -22,6 +22,7 @@ from pages.scenario_charts import projection_chart, waterfall_chart
 ensure_router()
 
 _PICK, _TOP = "Pick clients", "Top clients"
+_MAX_OFFERED = 100
 
 dataset = active_dataset()
 st.title("What if a client leaves?")
@@ -47,16 +48,21 @@ with st.container(border=True):
         mode = st.segmented_control("Who leaves", [_PICK, _TOP], default=_PICK, key="scenario_mode") or _PICK
         by_name = {c.client: c for c in baseline.clients}
         if mode == _PICK:
+            # A picker with thousands of options makes every rerun slow; losing one of your
+            # smallest clients is not the question here, so offer the largest ones.
+            offered = list(by_name)[:_MAX_OFFERED]
             # A link such as ?client=Acme pre-selects that client; names from another dataset are dropped.
             wanted = st.query_params.pop("client", None)
-            current = [n for n in st.session_state.get("scenario_clients", []) if n in by_name]
+            current = [n for n in st.session_state.get("scenario_clients", []) if n in offered]
             if wanted in by_name:
+                offered = offered if wanted in offered else [*offered, wanted]
                 current = [wanted]
             st.session_state["scenario_clients"] = current if "scenario_clients" in st.session_state or current \
                 else [baseline.clients[0].client]
             picked = st.multiselect(
-                "Clients to lose (largest first)",
-                list(by_name),
+                "Clients to lose (largest first)" if len(offered) == len(by_name)
+                else f"Clients to lose (your {_MAX_OFFERED} largest)",
+                offered,
                 format_func=lambda name: f"{name} — {percent(by_name[name].monthly / baseline.monthly)}",
                 key="scenario_clients",
             )
