@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 kind, csv_path, db_path = sys.argv[1], sys.argv[2], sys.argv[3]
 t0 = time.perf_counter()
@@ -46,7 +46,10 @@ elif kind == "pandas":
     import pandas
     frame = pandas.read_csv(csv_path)
 seconds = time.perf_counter() - t0
-print(json.dumps({{"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# VmHWM: this process's own peak resident memory (ru_maxrss would include the parent's, as
+# Linux carries it across fork and exec).
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({{"seconds": seconds, "peak_mb": peak_kb / 1024}}))
 """
 
 

@@ -202,11 +202,7 @@ def pareto_chart(
         )
     )
     figure.update_xaxes(
-        tickmode="array",
-        tickvals=positions,
-        ticktext=[escape_label(bar.label if bar.is_other else _shorten(bar.label)) for bar in bars],
-        tickangle=-45 if len(bars) > _MANY_BARS else 0,
-        range=[-0.6, len(bars) - 0.4],
+        **bar_ticks([escape_label(bar.label if bar.is_other else _shorten(bar.label)) for bar in bars])
     )
     _add_threshold_line(figure, theme)
     _add_threshold_client_marker(figure, theme, cumulative, bars)
@@ -329,29 +325,48 @@ def _pareto_hover(bar: _ParetoBar, currency: str | None) -> str:
 
 def _add_threshold_line(figure: go.Figure, theme: ChartTheme) -> None:
     """The dashed horizontal line at 80% on the cumulative-share axis, labelled "80%"."""
-    level = PARETO_THRESHOLD * 100
+    add_level_line(figure, PARETO_THRESHOLD * 100, "80%", name="80%", colour=theme.neutral, width=1, yref="y2")
+
+
+def add_level_line(
+    figure: go.Figure,
+    level: float,
+    text: str,
+    *,
+    name: str,
+    colour: str,
+    width: float,
+    yref: str = "y",
+    background: str | None = None,
+    layer: str | None = None,
+) -> None:
+    """A dashed horizontal line across the plot at ``level`` (on the ``yref`` axis), labelled
+    ``text`` just above its right end; the shape is named "<name> line", the label "<name> label".
+    ``background`` fills the label's box and ``layer`` places the line (Plotly's defaults when None)."""
     figure.add_shape(
         type="line",
         xref="paper",
         x0=0,
         x1=1,
-        yref="y2",
+        yref=yref,
         y0=level,
         y1=level,
-        line={"color": theme.neutral, "dash": "dash", "width": 1},
-        name="80% line",
+        line={"color": colour, "dash": "dash", "width": width},
+        layer=layer,
+        name=f"{name} line",
     )
     figure.add_annotation(
         xref="paper",
         x=1,
         xanchor="right",
-        yref="y2",
+        yref=yref,
         y=level,
         yanchor="bottom",
-        text="80%",
+        text=text,
         showarrow=False,
-        font={"color": theme.neutral, "size": 12},
-        name="80% label",
+        bgcolor=background,
+        font={"color": colour, "size": 12},
+        name=f"{name} label",
     )
 
 
@@ -367,32 +382,74 @@ def _add_threshold_client_marker(
     position = min(reached, len(bars) - 1)
     count, total = reached + 1, len(cumulative)
     noun = "client" if total == 1 else "clients"
-    figure.add_shape(
-        type="line",
-        xref="x",
-        x0=position,
-        x1=position,
-        yref="paper",
-        y0=0,
-        y1=1,
-        line={"color": theme.text, "dash": "dot", "width": 1},
-        name="80% client marker",
-    )
-    on_right_half = position > (len(bars) - 1) / 2
-    figure.add_annotation(
-        xref="x",
-        x=position,
-        xanchor="right" if on_right_half else "left",
-        xshift=-4 if on_right_half else 4,
+    add_marker_line(
+        figure,
+        position,
+        f"80% of revenue from {number(count)} of {number(total)} {noun}",
+        name="80% client",
+        colour=theme.text,
+        dash="dot",
+        width=1,
+        on_right_half=position > (len(bars) - 1) / 2,
+        background=rgba(theme.background, 0.8),
         yref="paper",
         y=1,
         yanchor="top",
-        text=f"80% of revenue from {number(count)} of {number(total)} {noun}",
-        showarrow=False,
-        bgcolor=rgba(theme.background, 0.8),
-        font={"color": theme.text, "size": 12},
-        name="80% client label",
     )
+
+
+def add_marker_line(
+    figure: go.Figure,
+    x: object,
+    text: str,
+    *,
+    name: str,
+    colour: str,
+    dash: str,
+    width: float,
+    on_right_half: bool,
+    background: str,
+    **placement: object,
+) -> None:
+    """A vertical line through the whole plot at ``x`` (on the x axis) with the label ``text``
+    beside it, on its left when ``on_right_half`` (so it stays inside the plot), else on its right;
+    ``placement`` (yref, y, yanchor, …) puts the label vertically. The shape is named
+    "<name> marker", the label "<name> label"."""
+    figure.add_shape(
+        type="line",
+        xref="x",
+        x0=x,
+        x1=x,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line={"color": colour, "dash": dash, "width": width},
+        name=f"{name} marker",
+    )
+    figure.add_annotation(
+        xref="x",
+        x=x,
+        xanchor="right" if on_right_half else "left",
+        xshift=-4 if on_right_half else 4,
+        text=text,
+        showarrow=False,
+        bgcolor=background,
+        font={"color": colour, "size": 12},
+        name=f"{name} label",
+        **placement,
+    )
+
+
+def bar_ticks(labels: Sequence[str]) -> dict:
+    """x-axis settings for bars at positions 0, 1, …: one tick per bar with its (escaped) label,
+    slanted above :data:`_MANY_BARS` bars, and half a bar of room at either end."""
+    return {
+        "tickmode": "array",
+        "tickvals": list(range(len(labels))),
+        "ticktext": list(labels),
+        "tickangle": -45 if len(labels) > _MANY_BARS else 0,
+        "range": [-0.6, len(labels) - 0.4],
+    }
 
 
 def _base_layout(theme: ChartTheme, title: str) -> go.Layout:

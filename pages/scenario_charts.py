@@ -22,12 +22,14 @@ import plotly.graph_objects as go
 from analytics.formatting import currency_symbol, money, money_short, months, percent
 from analytics.scenario import LostClient, MonthProjection, ScenarioResult
 from pages.charts import (
-    _MANY_BARS,
     CHART_HEIGHT,
     ChartTheme,
     _base_layout,
     _shorten,
     _with_empty_note,
+    add_level_line,
+    add_marker_line,
+    bar_ticks,
     chart_theme,
     escape_label,
     rgba,
@@ -88,11 +90,7 @@ def waterfall_chart(result: ScenarioResult, currency: str | None, expenses: floa
         xaxis={
             "title": {"text": ""},
             "showgrid": False,
-            "tickmode": "array",
-            "tickvals": positions,
-            "ticktext": [step.tick for step in steps],
-            "tickangle": -45 if len(steps) > _MANY_BARS else 0,
-            "range": [-0.6, len(steps) - 0.4],
+            **bar_ticks([step.tick for step in steps]),
         },
         yaxis={"title": {"text": _money_axis_title("Income per month", currency)}, "rangemode": "tozero"},
     )
@@ -236,31 +234,15 @@ def _collapsed(losses: list[_Loss], max_bars: int = MAX_LOSS_BARS) -> list[_Loss
 
 def _add_expenses_line(figure: go.Figure, theme: ChartTheme, expenses: float, currency: str | None) -> None:
     """A dashed horizontal line at the monthly expenses, labelled "Expenses €X" at its right end."""
-    colour = theme.palette[1 % len(theme.palette)]
-    figure.add_shape(
-        type="line",
-        xref="paper",
-        x0=0,
-        x1=1,
-        yref="y",
-        y0=expenses,
-        y1=expenses,
-        line={"color": colour, "dash": "dash", "width": 2},
+    add_level_line(
+        figure,
+        expenses,
+        f"Expenses {_money(expenses, currency)}",
+        name="expenses",
+        colour=theme.palette[1 % len(theme.palette)],
+        width=2,
+        background=rgba(theme.background, 0.8),
         layer="above",
-        name="expenses line",
-    )
-    figure.add_annotation(
-        xref="paper",
-        x=1,
-        xanchor="right",
-        yref="y",
-        y=expenses,
-        yanchor="bottom",
-        text=f"Expenses {_money(expenses, currency)}",
-        showarrow=False,
-        bgcolor=rgba(theme.background, 0.8),
-        font={"color": colour, "size": 12},
-        name="expenses label",
     )
 
 
@@ -335,34 +317,23 @@ def _add_cash_panel(
 def _add_cash_out_marker(figure: go.Figure, theme: ChartTheme, cash_out_month: str, x: list[str]) -> None:
     """A vertical line through both panels at the month the cash runs out, labelled between them."""
     at = _month_start(cash_out_month)
-    colour = _loss_colour(theme)
-    figure.add_shape(
-        type="line",
-        xref="x",
-        x0=at,
-        x1=at,
-        yref="paper",
-        y0=0,
-        y1=1,
-        line={"color": colour, "dash": "dash", "width": 1.5},
-        name="cash-out marker",
-    )
     on_right_half = x.index(at) > (len(x) - 1) / 2 if at in x else False
-    figure.add_annotation(  # in the gap between the panels, where no line runs
-        xref="x",
-        x=at,
-        xanchor="right" if on_right_half else "left",
-        xshift=-4 if on_right_half else 4,
+    add_marker_line(
+        figure,
+        at,
+        f"<b>{CASH_OUT_TEXT}</b><br>{month_name(cash_out_month)}",
+        name="cash-out",
+        colour=_loss_colour(theme),
+        dash="dash",
+        width=1.5,
+        on_right_half=on_right_half,
+        background=rgba(theme.background, 0.85),
+        # the label sits in the gap between the panels, where no line runs
         yref="y2 domain",
         y=1,
         yanchor="bottom",
         yshift=4,
-        text=f"<b>{CASH_OUT_TEXT}</b><br>{month_name(cash_out_month)}",
         align="right" if on_right_half else "left",
-        showarrow=False,
-        bgcolor=rgba(theme.background, 0.85),
-        font={"color": colour, "size": 12},
-        name="cash-out label",
     )
 
 

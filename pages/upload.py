@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -51,9 +52,22 @@ st.write(
 uploaded = st.file_uploader("Income CSV", type=None, key="upload_widget", help="Up to 1 GB.")
 
 
+_UPLOAD_DIR = Path(tempfile.gettempdir()) / "eggbasket-uploads"
+_STALE_SECONDS = 24 * 3600
+
+
 def _save_upload(file) -> str:
+    """Write the upload to a temporary file DuckDB can read; uploads left by ended sessions are
+    removed after a day."""
+    _UPLOAD_DIR.mkdir(exist_ok=True)
+    for old in _UPLOAD_DIR.iterdir():
+        try:
+            if time.time() - old.stat().st_mtime > _STALE_SECONDS:
+                old.unlink()
+        except OSError:
+            pass
     suffix = Path(file.name).suffix or ".csv"
-    fd, path = tempfile.mkstemp(prefix="eggbasket-upload-", suffix=suffix)
+    fd, path = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=_UPLOAD_DIR)
     with os.fdopen(fd, "wb") as out:
         out.write(file.getbuffer())
     return path

@@ -56,3 +56,9 @@ def insert_dataset(
 def add_dataset(store: Store) -> Callable[..., int]:
     """``add_dataset(rows, name=..., base_currency=...) -> dataset_id`` on the ``store`` fixture."""
     return lambda rows, **kwargs: insert_dataset(store, rows, **kwargs)
+
+
+@pytest.fixture
+def db(store: Store) -> Store:
+    """The ``store`` fixture under the name the ingest tests (``tests/test_ingest_*.py``) use."""
+    return store

@@ -5,45 +5,21 @@ Expected rows and totals are worked out by hand from the literal file text in ea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from analytics.ingest import ImportSettings, IngestError, import_file, inspect_file
-from analytics.store import MEMORY, Store
+from analytics.store import Store
+from ingest_helpers import stored_rows, totals, write_csv
 
 D = Decimal
 
 
-@pytest.fixture
-def db() -> Iterator[Store]:
-    with Store(MEMORY) as s:
-        yield s
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "income.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
 def stored(store: Store, dataset_id: int) -> list[tuple]:
     """(source_line, date, client, amount, description) of every stored row, in file order."""
-    with store.cursor() as cur:
-        return cur.execute(
-            "SELECT source_line, date, client, amount, description FROM income WHERE dataset_id = ? ORDER BY source_line",
-            [dataset_id],
-        ).fetchall()
-
-
-def totals(store: Store, dataset_id: int) -> dict[str, Decimal]:
-    with store.cursor() as cur:
-        return dict(
-            cur.execute("SELECT client, sum(amount) FROM income WHERE dataset_id = ? GROUP BY client", [dataset_id]).fetchall()
-        )
+    return stored_rows(store, dataset_id, "source_line, date, client, amount, description")
 
 
 @pytest.mark.parametrize(

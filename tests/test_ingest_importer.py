@@ -7,46 +7,18 @@ the generated file, from the arithmetic written beside it).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from analytics.ingest import IngestError, RejectedRow, import_file, import_plan, inspect_file
-from analytics.store import MEMORY, Store
+from analytics.store import Store
+from ingest_helpers import stored_rows as stored
+from ingest_helpers import totals, write_csv
 
 D = Decimal
-
-
-@pytest.fixture
-def db() -> Iterator[Store]:
-    with Store(MEMORY) as s:
-        yield s
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "income.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
-def stored(store: Store, dataset_id: int) -> list[tuple]:
-    """(source_line, date, client, amount, currency) of every stored row, in file order."""
-    with store.cursor() as cur:
-        return cur.execute(
-            "SELECT source_line, date, client, amount, currency FROM income WHERE dataset_id = ? ORDER BY source_line",
-            [dataset_id],
-        ).fetchall()
-
-
-def totals(store: Store, dataset_id: int) -> dict[str, Decimal]:
-    with store.cursor() as cur:
-        return dict(
-            cur.execute("SELECT client, sum(amount) FROM income WHERE dataset_id = ? GROUP BY client", [dataset_id]).fetchall()
-        )
 
 
 def table_counts(store: Store) -> tuple[int, int, int]:

@@ -5,7 +5,6 @@ Expected mappings are read off the literal headers; expected totals are worked o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,21 +12,9 @@ import pytest
 
 from analytics.ingest import ColumnMapping, ImportSettings, IngestError, import_file, inspect_file, replan
 from analytics.ingest.mapping import guess_from_headers, normalise_header
-from analytics.store import MEMORY, Store
+from ingest_helpers import totals, write_csv
 
 D = Decimal
-
-
-@pytest.fixture
-def db() -> Iterator[Store]:
-    with Store(MEMORY) as s:
-        yield s
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "income.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return path
 
 
 def mapping_of(path: Path, settings: ImportSettings = ImportSettings()) -> ColumnMapping:
@@ -36,13 +23,6 @@ def mapping_of(path: Path, settings: ImportSettings = ImportSettings()) -> Colum
         return plan.mapping
     finally:
         plan.close()
-
-
-def totals(store: Store, dataset_id: int) -> dict[str, Decimal]:
-    with store.cursor() as cur:
-        return dict(
-            cur.execute("SELECT client, sum(amount) FROM income WHERE dataset_id = ? GROUP BY client", [dataset_id]).fetchall()
-        )
 
 
 # -- headers ---------------------------------------------------------------------------------------

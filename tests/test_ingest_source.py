@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,34 +16,14 @@ import pytest
 import analytics.ingest.source as source
 from analytics.ingest import ImportSettings, IngestError, import_file, inspect_file
 from analytics.store import MEMORY, Store
+from ingest_helpers import stored_rows, totals, write_bytes
 
 D = Decimal
 
 
-@pytest.fixture
-def db() -> Iterator[Store]:
-    with Store(MEMORY) as s:
-        yield s
-
-
-def write_bytes(tmp_path: Path, data: bytes, name: str = "income.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
 def stored(store: Store, dataset_id: int) -> list[tuple]:
-    with store.cursor() as cur:
-        return cur.execute(
-            "SELECT source_line, client, amount FROM income WHERE dataset_id = ? ORDER BY source_line", [dataset_id]
-        ).fetchall()
-
-
-def totals(store: Store, dataset_id: int) -> dict[str, Decimal]:
-    with store.cursor() as cur:
-        return dict(
-            cur.execute("SELECT client, sum(amount) FROM income WHERE dataset_id = ? GROUP BY client", [dataset_id]).fetchall()
-        )
+    """(source_line, client, amount) of every stored row, in file order."""
+    return stored_rows(store, dataset_id, "source_line, client, amount")
 
 
 def ingest_error(path: Path) -> str:

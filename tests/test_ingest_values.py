@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,45 +16,19 @@ import pytest
 from analytics.ingest import ImportSettings, IngestError, import_file, inspect_file, replan, import_plan
 from analytics.ingest import values
 from analytics.store import MEMORY, Store
+from ingest_helpers import stored_rows as rows
+from ingest_helpers import totals, write_csv
 
 D = Decimal
 
 
-# -- helpers (kept in this file on purpose: tests/conftest.py belongs to someone else) -------------
-
-
-@pytest.fixture
-def db() -> Iterator[Store]:
-    with Store(MEMORY) as s:
-        yield s
+# -- helpers (the db fixture is in tests/conftest.py; write_csv, rows, totals in tests/ingest_helpers.py)
 
 
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     with duckdb.connect() as c:
         yield c
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "income.csv", encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def rows(store: Store, dataset_id: int) -> list[tuple]:
-    """(source_line, date, client, amount, currency) of every stored row, in file order."""
-    with store.cursor() as cur:
-        return cur.execute(
-            "SELECT source_line, date, client, amount, currency FROM income WHERE dataset_id = ? ORDER BY source_line",
-            [dataset_id],
-        ).fetchall()
-
-
-def totals(store: Store, dataset_id: int) -> dict[str, Decimal]:
-    with store.cursor() as cur:
-        return dict(
-            cur.execute("SELECT client, sum(amount) FROM income WHERE dataset_id = ? GROUP BY client", [dataset_id]).fetchall()
-        )
 
 
 def parse_amount(con: duckdb.DuckDBPyConnection, text: str, decimal: str) -> tuple[Decimal | None, str | None]:
