@@ -225,7 +225,7 @@ def import_plan(
         _parse_records(cur, plan)
         base = plan.currency or _base_currency(cur)
         _reject_other_currencies(cur, base)
-        rejected = _rejected_rows(cur, structural)
+        rejected = _rejected_rows(cur, plan, structural)
         (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
         rows_read = good_count + len(structural)
         if rows_read == 0:
@@ -291,29 +291,30 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good)."""
     m = plan.mapping
     q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
-    amount_parts = values.amount_parts_sql(q["amount"])
+    plain = values.plain_amount_sql(q["amount"], plan.decimal.value)
+    amount_parts = f"CASE WHEN NOT {plain} THEN {values.amount_parts_sql(q['amount'])} END"
     date_value = values.date_sql(q["date"], values.date_parts_sql(q["date"]), plan.date_order.value)
     amount_value = values.amount_sql("ap", plan.decimal.value)
-    client = f"nullif(trim(regexp_replace({q['client']}, '[\\s\\x{{00A0}}\\x{{2007}}\\x{{2009}}\\x{{202F}}]+', ' ', 'g')), '')"
+    client = values.client_sql(q["client"])
     currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
     optional = {
         role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
     }
-    raw = "concat_ws(?, " + ", ".join(f"coalesce({quote_ident(c)}, '')" for c in plan.dialect.columns) + ")"
     order_word = "DD/MM/YYYY" if plan.date_order.value == "dmy" else "MM/DD/YYYY"
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
         WITH fields AS (
-            SELECT l.line, {q['date']} AS date_text, {q['amount']} AS amount_text, {amount_parts} AS ap,
-                   {date_value} AS date, {client} AS client, {currency_col} AS currency_text,
-                   {optional['category']} AS category, {optional['description']} AS description, {raw} AS raw
+            SELECT r.rn, l.line, {q['date']} AS date_text, {q['amount']} AS amount_text, {plain} AS plain,
+                   {amount_parts} AS ap, {date_value} AS date, {client} AS client, {currency_col} AS currency_text,
+                   {optional['category']} AS category, {optional['description']} AS description
             FROM eb_raw r JOIN eb_lines l USING (rn)
         ), parsed AS (
-            SELECT *, {amount_value} AS amount,
-                   coalesce(currency_text, {values.amount_currency_sql('ap')}, ?) AS currency
+            SELECT *,
+                   CASE WHEN plain THEN {values.plain_amount_value_sql('amount_text')} ELSE {amount_value} END AS amount,
+                   coalesce(currency_text, CASE WHEN NOT plain THEN {values.amount_currency_sql('ap')} END, ?) AS currency
             FROM fields
         )
-        SELECT line, date, client, amount, currency, category, description, raw,
+        SELECT rn, line, date, client, amount, currency, category, description,
             concat_ws('; ',
                 CASE WHEN nullif(trim(date_text), '') IS NULL THEN 'missing date'
                      WHEN date IS NULL THEN 'unreadable date ''' || left(date_text, 40) || ''' (expected {order_word} or YYYY-MM-DD)' END,
@@ -323,7 +324,7 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
                 CASE WHEN NOT regexp_full_match(currency, '[A-Z]{{3}}') THEN 'unknown currency ''' || left(currency, 20) || '''' END
             ) AS reason
         FROM parsed""",
-        [plan.dialect.delimiter, plan.currency],
+        [plan.currency],
     )
     _merge_case_variants(cur)
 
@@ -362,8 +363,16 @@ def _reject_other_currencies(cur: duckdb.DuckDBPyConnection, base: str) -> None:
     )
 
 
-def _rejected_rows(cur: duckdb.DuckDBPyConnection, structural: list[tuple[int, str, str]]) -> list[RejectedRow]:
-    parsed = cur.execute("SELECT line, reason, raw FROM eb_parsed WHERE reason <> '' ORDER BY line").fetchall()
+def _rejected_rows(
+    cur: duckdb.DuckDBPyConnection, plan: ImportPlan, structural: list[tuple[int, str, str]]
+) -> list[RejectedRow]:
+    """Every rejected record with its line, reason and original text (rebuilt from its fields
+    with the file's delimiter, only for the rejected rows)."""
+    raw = "concat_ws(?, " + ", ".join(f"coalesce(r.{quote_ident(c)}, '')" for c in plan.dialect.columns) + ")"
+    parsed = cur.execute(
+        f"SELECT p.line, p.reason, {raw} FROM eb_parsed p JOIN eb_raw r USING (rn) WHERE p.reason <> '' ORDER BY p.line",
+        [plan.dialect.delimiter],
+    ).fetchall()
     rows = [RejectedRow(*r) for r in parsed] + [RejectedRow(*r) for r in structural]
     return sorted(rows, key=lambda r: r.line)
 

@@ -56,6 +56,13 @@ _DATE_GROUPS = "['a', 's1', 'b', 's2', 'c', 'rest']"
 _TEXT_DATE_FORMATS = "['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y', '%d-%b-%y', '%b %d %Y', '%Y%m%d']"
 
 
+# Fast paths: most exports write plain numbers and ISO dates. These simple patterns let DuckDB skip
+# the general regular expressions (about 25x slower) for such values; both paths give equal results.
+_PLAIN_NUMBER = {".": r"-?[0-9]+(\.[0-9]+)?", ",": r"-?[0-9]+(,[0-9]+)?"}
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_ODD_SPACE = r"[\s\x{00A0}\x{2007}\x{202F}\x{2009}]{2}|^[\s\x{00A0}\x{2007}\x{202F}\x{2009}]|[\s\x{00A0}\x{2007}\x{202F}\x{2009}]$|[\t\r\n\x{00A0}\x{2007}\x{202F}\x{2009}]"
+
+
 def _literal(text: str) -> str:
     """A SQL string literal for one of *our* constants (never user input)."""
     return "'" + text.replace("'", "''") + "'"
@@ -93,6 +100,22 @@ def amount_sql(parts: str, decimal: str) -> str:
     )
 
 
+def plain_amount_sql(col: str, decimal: str) -> str:
+    """TRUE when the text is a bare number in this file's decimal mark (``-1234.5``), which
+    :func:`plain_amount_value_sql` reads without the general pattern."""
+    return f"coalesce(regexp_full_match({col}, {_literal(_PLAIN_NUMBER[decimal])}), false)"
+
+
+def plain_amount_value_sql(col: str) -> str:
+    return f"TRY_CAST(replace({col}, ',', '.') AS DECIMAL(18,2))"
+
+
+def client_sql(col: str) -> str:
+    """The client name trimmed, inner runs of spaces (any Unicode space) collapsed; NULL if empty."""
+    general = f"trim(regexp_replace({col}, {_literal(_SPACES)}, ' ', 'g'))"
+    return f"nullif(CASE WHEN regexp_matches({col}, {_literal(_ODD_SPACE)}) THEN {general} ELSE {col} END, '')"
+
+
 def amount_currency_sql(parts: str) -> str:
     """The ISO code written next to the amount (``$`` → USD, ``1200 eur`` → EUR), NULL if none."""
     token = f"nullif(coalesce(nullif({parts}.cur0, ''), nullif({parts}.cur1, ''), {parts}.cur2), '')"
@@ -122,7 +145,8 @@ def date_sql(col: str, parts: str, order: str) -> str:
         f"THEN TRY_CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), '%Y-%m-%d') AS DATE) END"
     )
     text = f"TRY_CAST(try_strptime(trim({col}), {_TEXT_DATE_FORMATS}) AS DATE)"
-    return f"coalesce(({numeric}), {text})"
+    iso = f"regexp_full_match({col}, {_literal(_ISO_DATE)})"
+    return f"CASE WHEN {iso} THEN TRY_CAST({col} AS DATE) ELSE coalesce(({numeric}), {text}) END"
 
 
 @dataclass(frozen=True)
