@@ -221,8 +221,8 @@ def import_plan(
         report(0.05, "Reading the file…")
         good_count, structural = _read_records(cur, plan)
         report(0.45, "Checking dates, clients and amounts…")
-        number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
-        _parse_records(cur, plan)
+        line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
+        _parse_records(cur, plan, line_offset)
         base = plan.currency or _base_currency(cur)
         _reject_other_currencies(cur, base)
         rejected = _rejected_rows(cur, plan, structural)
@@ -287,8 +287,15 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
     }.get(kind, f"malformed record ({kind.lower()})")
 
 
-def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
-    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good)."""
+def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset: int | None) -> None:
+    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good).
+
+    ``line_offset`` (see :func:`.lines.number_lines`): the line is ``rn + line_offset``; None means
+    look it up in ``eb_lines``."""
+    if line_offset is None:
+        line, source = "l.line", "eb_raw r JOIN eb_lines l USING (rn)"
+    else:
+        line, source = f"r.rn + {int(line_offset)}", "eb_raw r"
     m = plan.mapping
     q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
     plain = values.plain_amount_sql(q["amount"], plan.decimal.value)
@@ -304,10 +311,10 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
         WITH fields AS (
-            SELECT r.rn, l.line, {q['date']} AS date_text, {q['amount']} AS amount_text, {plain} AS plain,
+            SELECT r.rn, {line} AS line, {q['date']} AS date_text, {q['amount']} AS amount_text, {plain} AS plain,
                    {amount_parts} AS ap, {date_value} AS date, {client} AS client, {currency_col} AS currency_text,
                    {optional['category']} AS category, {optional['description']} AS description
-            FROM eb_raw r JOIN eb_lines l USING (rn)
+            FROM {source}
         ), parsed AS (
             SELECT *,
                    CASE WHEN plain THEN {values.plain_amount_value_sql('amount_text')} ELSE {amount_value} END AS amount,

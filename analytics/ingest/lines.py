@@ -14,12 +14,14 @@ from .dialect import Dialect
 
 def number_lines(
     cur: duckdb.DuckDBPyConnection, path: str, dialect: Dialect, good: int, structural: list[tuple[int, str, str]]
-) -> None:
-    """Build ``eb_lines(rn, line)``: the file line of each of the ``good`` well-formed records (``rn``
-    is their order in ``eb_raw``), and put file lines on the ``structural`` (malformed) records too.
+) -> int | None:
+    """Give each of the ``good`` well-formed records (``rn`` is their order in ``eb_raw``) its file
+    line, and put file lines on the ``structural`` (malformed) records too.
 
-    DuckDB reports malformed records by record number; the well-formed records take the remaining
-    numbers in order.
+    Returns the offset when every record is one line and none was malformed (the usual case): the
+    line is then ``rn + offset`` and no table is needed. Otherwise builds ``eb_lines(rn, line)`` and
+    returns None. DuckDB reports malformed records by record number; the well-formed records take
+    the remaining numbers in order.
     """
     first = dialect.skip + (1 if dialect.has_header else 0) + 1
     bad = {line for line, _, _ in structural}
@@ -30,14 +32,13 @@ def number_lines(
         good_lines = [phys for record, phys in starts.items() if record >= first and record not in bad]
         structural[:] = [(starts.get(line, line), reason, raw) for line, reason, raw in structural]
     if good_lines is None:
-        cur.execute("CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT range + 1 AS rn, range + ? AS line FROM range(?)",
-                    [first, good])
-    else:
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
-            "FROM (SELECT ?::BIGINT[] AS l)",
-            [good_lines[:good]],
-        )
+        return first - 1
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
+        "FROM (SELECT ?::BIGINT[] AS l)",
+        [good_lines[:good]],
+    )
+    return None
 
 
 def _record_starts(path: str, dialect: Dialect, last_record: int) -> dict[int, int] | None:
