@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -27,10 +27,20 @@ _hash_counter = itertools.count(1)
 
 
 def insert_dataset(
-    store: Store, rows: Iterable[IncomeRow], *, name: str = "test", base_currency: str = "EUR"
+    store: Store,
+    rows: Iterable[IncomeRow],
+    *,
+    name: str = "test",
+    base_currency: str = "EUR",
+    categories: Sequence[str | None] | None = None,
 ) -> int:
-    """Insert a dataset and its income rows (line numbers 2, 3, …); return the dataset id."""
+    """Insert a dataset and its income rows (line numbers 2, 3, …); return the dataset id.
+
+    ``categories``, when given, holds one category (or None) per row, in the order of ``rows``.
+    """
     rows = list(rows)
+    if categories is not None and len(categories) != len(rows):
+        raise ValueError(f"{len(categories)} categories for {len(rows)} rows")
     with store.transaction() as cur:
         (dataset_id,) = cur.execute(
             """INSERT INTO datasets (name, source_file, content_hash, rows_read, rows_imported,
@@ -48,6 +58,11 @@ def insert_dataset(
                 "INSERT INTO income (dataset_id, date, client, amount, currency, source_line)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 values,
+            )
+        if categories is not None:
+            cur.executemany(
+                "UPDATE income SET category = ? WHERE dataset_id = ? AND source_line = ?",
+                [[category, dataset_id, line] for line, category in enumerate(categories, start=2)],
             )
     return dataset_id
 
