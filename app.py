@@ -50,7 +50,9 @@ def main() -> None:
     pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/pie_chart:", default=True),
         st.Page("pages/scenarios.py", title="What if a client leaves?", icon=":material/trending_down:"),
+        st.Page("pages/diversification.py", title="Diversification", icon=":material/donut_small:"),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
+        st.Page("pages/datasets.py", title="Datasets", icon=":material/database:"),
     ]
     navigation = st.navigation(pages)
     st.session_state[SHELL_RAN_KEY] = True

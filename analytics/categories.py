@@ -70,6 +70,9 @@ class CategoryReport:
     effective_categories: float
     sentence: str
     client_categories: dict[str, str] = field(default_factory=dict)  # client -> its main category
+    # (client, category, net revenue) for every pair with positive net revenue, largest first: a
+    # client working in two service lines appears under both, so category totals match ``categories``.
+    client_pieces: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def top_category(self) -> str:
@@ -111,6 +114,8 @@ result AS (
     FROM shares
     UNION ALL
     SELECT 'client', client, NULL, NULL, NULL, NULL, NULL, main_category FROM main
+    UNION ALL  -- each client's positive revenue within each category, for the treemap
+    SELECT 'piece', client, net_cents, NULL, NULL, NULL, NULL, category FROM per_pair WHERE net_cents > 0
 )
 SELECT r.kind, r.name, r.net_cents, r.share, r.total_cents, r.hhi, r.main_category,
        EXISTS (SELECT 1 FROM income WHERE dataset_id = $dataset_id AND category IS NOT NULL) AS has_categories
@@ -152,6 +157,8 @@ def category_concentration(store: Store, dataset_id: int, window: Window) -> Cat
     ]
     excluded = [CategoryShare(r["name"], _money(r["net_cents"]), 0.0) for r in category_rows if r["net_cents"] <= 0]
     client_categories = {r["name"]: r["main_category"] for r in rows if r["kind"] == "client"}
+    pieces = sorted(((r["name"], r["main_category"], _money(r["net_cents"])) for r in rows if r["kind"] == "piece"),
+                    key=lambda piece: (-piece[2], piece[0], piece[1]))
     if not included:
         raise NoRevenueError(
             f"No positive revenue between {window.start.isoformat()} and {window.end.isoformat()}: "
@@ -171,4 +178,5 @@ def category_concentration(store: Store, dataset_id: int, window: Window) -> Cat
         effective_categories=1.0 / hhi,
         sentence=_sentence(included[0], len(included)),
         client_categories=client_categories,
+        client_pieces=tuple(pieces),
     )

@@ -186,6 +186,13 @@ class Store:
             row = cur.execute(self._DATASET_SELECT + " WHERE d.content_hash = ?", [content_hash]).fetchone()
         return Dataset(*row) if row else None
 
+    def rename_dataset(self, dataset_id: int, name: str) -> None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("A dataset needs a name.")
+        with self.cursor() as cur:
+            cur.execute("UPDATE datasets SET name = ? WHERE id = ?", [name, dataset_id])
+
     def delete_dataset(self, dataset_id: int) -> None:
         """Remove a dataset with its income and rejected rows, in one transaction."""
         with self.transaction() as cur:

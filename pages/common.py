@@ -6,9 +6,20 @@ Thin by design: no SQL and no business rules here, only Streamlit caching around
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import streamlit as st
 
+from analytics.categories import CategoryReport, category_concentration
+from analytics.client_mix import (
+    CohortCell,
+    NewReturningPoint,
+    TenurePoint,
+    cohort_revenue,
+    new_vs_returning,
+    revenue_by_tenure,
+)
+from analytics.over_time import ConcentrationPoint, PeriodRevenue, concentration_over_time, revenue_by_period
 from analytics.baseline import Baseline, NoBaselineError, client_baseline
 from analytics.formatting import NO_CURRENCY
 from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
@@ -91,6 +102,43 @@ def cached_baseline(db_path: str, revision: tuple, months: int) -> Baseline | st
         return client_baseline(_store_for(db_path), revision[0], months)
     except NoBaselineError as exc:
         return str(exc)
+
+
+@dataclass(frozen=True)
+class OverTime:
+    """The month-by-month series of the diversification page."""
+
+    by_month: list[PeriodRevenue]
+    concentration: list[ConcentrationPoint]
+
+
+@dataclass(frozen=True)
+class ClientMix:
+    new_returning: list[NewReturningPoint]
+    tenure: list[TenurePoint]
+    cohorts: list[CohortCell]
+
+
+@st.cache_data(show_spinner="Tracing revenue over time…", max_entries=32)
+def cached_over_time(db_path: str, revision: tuple) -> OverTime:
+    store = _store_for(db_path)
+    return OverTime(revenue_by_period(store, revision[0], "month"), concentration_over_time(store, revision[0]))
+
+
+@st.cache_data(show_spinner="Splitting revenue by client age…", max_entries=32)
+def cached_client_mix(db_path: str, revision: tuple) -> ClientMix:
+    store = _store_for(db_path)
+    return ClientMix(new_vs_returning(store, revision[0]), revenue_by_tenure(store, revision[0]),
+                     cohort_revenue(store, revision[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_categories(db_path: str, revision: tuple, window: Window) -> CategoryReport | None:
+    """Revenue by category in the window; None when the dataset has no category or no positive one."""
+    try:
+        return category_concentration(_store_for(db_path), revision[0], window)
+    except NoRevenueError:
+        return None
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -1,9 +1,9 @@
 """Plotly figures for the scenario page: the income waterfall and the 24-month projection.
 
 Like :mod:`pages.charts`, the builders only return ``plotly.graph_objects.Figure`` objects (no
-streamlit import), share its theme, base layout and height, write numbers with
-:mod:`analytics.formatting` and HTML-escape every client name and formatted amount (a currency
-code is data too) before it reaches a label, a tick or a hover.
+streamlit import), share the theme, base layout and height of :mod:`pages.chart_theme`, write
+numbers with :mod:`analytics.formatting` and HTML-escape every client name and formatted amount (a
+currency code is data too) before it reaches a label, a tick or a hover.
 
 Colours carry meaning and are the same on both charts
     * income lost (the waterfall's decreases, a negative cash balance): the palette's muted red;
@@ -19,20 +19,12 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from analytics.formatting import currency_symbol, money, money_short, months, percent
+from analytics.formatting import months, percent
 from analytics.scenario import LostClient, MonthProjection, ScenarioResult
-from pages.charts import (
-    CHART_HEIGHT,
-    ChartTheme,
-    _base_layout,
-    _shorten,
-    _with_empty_note,
-    add_level_line,
-    add_marker_line,
-    bar_ticks,
-    chart_theme,
-    escape_label,
-    rgba,
+from pages.chart_theme import (
+    CHART_HEIGHT, ChartTheme, add_level_line, add_marker_line, bar_ticks, base_layout, chart_theme,
+    escape_label, money_axis_title, money_label, palette_colour, rgba, short_money_label, shorten_label,
+    with_empty_note,
 )
 
 WATERFALL_TITLE = "Monthly income: today → after the loss"
@@ -65,7 +57,7 @@ def waterfall_chart(result: ScenarioResult, currency: str | None, expenses: floa
     largest ``MAX_LOSS_BARS − 1`` and sum the rest in one "Other (N clients)" bar.
     """
     theme = chart_theme()
-    figure = go.Figure(layout=_base_layout(theme, WATERFALL_TITLE))
+    figure = go.Figure(layout=base_layout(theme, WATERFALL_TITLE))
     steps = _waterfall_steps(result, currency)
     positions = list(range(len(steps)))
     figure.add_trace(
@@ -92,7 +84,7 @@ def waterfall_chart(result: ScenarioResult, currency: str | None, expenses: floa
             "showgrid": False,
             **bar_ticks([step.tick for step in steps]),
         },
-        yaxis={"title": {"text": _money_axis_title("Income per month", currency)}, "rangemode": "tozero"},
+        yaxis={"title": {"text": money_axis_title("Income per month", currency)}, "rangemode": "tozero"},
     )
     if expenses is not None:
         _add_expenses_line(figure, theme, expenses, currency)
@@ -106,14 +98,14 @@ def projection_chart(result: ScenarioResult, currency: str | None) -> go.Figure:
     """
     theme = chart_theme()
     projection = result.projection
-    figure = go.Figure(layout=_base_layout(theme, f"Next {len(projection)} months"))
+    figure = go.Figure(layout=base_layout(theme, f"Next {len(projection)} months"))
     figure.update_layout(
         hovermode="x unified",
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y", "hoverformat": "%b %Y", "showgrid": False},
-        yaxis={"title": {"text": _money_axis_title("Income per month", currency)}, "rangemode": "tozero"},
+        yaxis={"title": {"text": money_axis_title("Income per month", currency)}, "rangemode": "tozero"},
     )
     if not projection:
-        return _with_empty_note(figure)
+        return with_empty_note(figure)
 
     x = [_month_start(p.month) for p in projection]
     _add_line(figure, x, [p.baseline for p in projection], BASELINE_TRACE, currency,
@@ -122,7 +114,7 @@ def projection_chart(result: ScenarioResult, currency: str | None) -> go.Figure:
               {"color": theme.primary, "width": 3})
     if any(p.expenses is not None for p in projection):
         _add_line(figure, x, [p.expenses for p in projection], EXPENSES_TRACE, currency,
-                  {"color": theme.palette[1 % len(theme.palette)], "dash": "dot", "width": 2})
+                  {"color": palette_colour(theme, 1), "dash": "dot", "width": 2})
     if any(p.cash is not None for p in projection):
         _add_cash_panel(figure, theme, x, projection, currency)
         if result.cash_out_month is not None:
@@ -166,8 +158,8 @@ class _Loss:
 def _waterfall_steps(result: ScenarioResult, currency: str | None) -> list[_Step]:
     """Today, the losses, the recovery (only when > 0) and After, in that order."""
     base = result.baseline_monthly
-    steps = [_Step(TODAY_LABEL, base, "absolute", _short(base, currency),
-                   f"<b>{TODAY_LABEL}</b><br>{_money(base, currency)} per month")]
+    steps = [_Step(TODAY_LABEL, base, "absolute", short_money_label(base, currency),
+                   f"<b>{TODAY_LABEL}</b><br>{money_label(base, currency)} per month")]
     for loss in _collapsed(_merged(result.lost_clients)):
         label = escape_label(loss.label)
         detail = f"{percent(loss.share)} of today's income"
@@ -175,18 +167,18 @@ def _waterfall_steps(result: ScenarioResult, currency: str | None) -> list[_Step
             detail += f"<br>from {month_name(loss.start)}"
         steps.append(
             _Step(
-                tick=label if loss.is_other else escape_label(_shorten(loss.label)),
+                tick=label if loss.is_other else escape_label(shorten_label(loss.label)),
                 value=-loss.monthly,
                 measure="relative",
-                text=_short(-loss.monthly, currency),
-                hover=f"<b>{label}</b><br>Lost: {_money(-loss.monthly, currency)} per month<br>{detail}",
+                text=short_money_label(-loss.monthly, currency),
+                hover=f"<b>{label}</b><br>Lost: {money_label(-loss.monthly, currency)} per month<br>{detail}",
             )
         )
     if result.recovered_monthly > 0:
         recovered = result.recovered_monthly
         steps.append(
-            _Step(RECOVERY_LABEL, recovered, "relative", "+" + _short(recovered, currency),
-                  f"<b>{RECOVERY_LABEL}</b><br>New income: +{_money(recovered, currency)} per month"
+            _Step(RECOVERY_LABEL, recovered, "relative", "+" + short_money_label(recovered, currency),
+                  f"<b>{RECOVERY_LABEL}</b><br>New income: +{money_label(recovered, currency)} per month"
                   "<br>once the recovery is complete")
         )
     after = result.scenario_monthly
@@ -194,9 +186,9 @@ def _waterfall_steps(result: ScenarioResult, currency: str | None) -> list[_Step
     sign = "+" if change > 0 else ""
     change_share = f" ({sign}{percent(change / base)})" if base else ""
     steps.append(
-        _Step(AFTER_LABEL, after, "total", _short(after, currency),
-              f"<b>{AFTER_LABEL}</b><br>{_money(after, currency)} per month"
-              f"<br>Change: {sign}{_money(change, currency)}{change_share}")
+        _Step(AFTER_LABEL, after, "total", short_money_label(after, currency),
+              f"<b>{AFTER_LABEL}</b><br>{money_label(after, currency)} per month"
+              f"<br>Change: {sign}{money_label(change, currency)}{change_share}")
     )
     return steps
 
@@ -237,9 +229,9 @@ def _add_expenses_line(figure: go.Figure, theme: ChartTheme, expenses: float, cu
     add_level_line(
         figure,
         expenses,
-        f"Expenses {_money(expenses, currency)}",
+        f"Expenses {money_label(expenses, currency)}",
         name="expenses",
-        colour=theme.palette[1 % len(theme.palette)],
+        colour=palette_colour(theme, 1),
         width=2,
         background=rgba(theme.background, 0.8),
         layer="above",
@@ -248,7 +240,7 @@ def _add_expenses_line(figure: go.Figure, theme: ChartTheme, expenses: float, cu
 
 def _loss_colour(theme: ChartTheme) -> str:
     """The muted red of the palette (burnt orange in the shipped theme) for income lost."""
-    return theme.palette[5 % len(theme.palette)]
+    return palette_colour(theme, 5)
 
 
 # --- projection ---------------------------------------------------------------------------------
@@ -265,7 +257,7 @@ def _add_line(
             name=name,
             mode="lines",
             line=line,
-            hovertext=[_money(v, currency) if v is not None else "—" for v in values],
+            hovertext=[money_label(v, currency) if v is not None else "—" for v in values],
             hovertemplate=f"{name}: %{{hovertext}}<extra></extra>",
         )
     )
@@ -293,7 +285,7 @@ def _add_cash_panel(
                           for c in cash],
                 "line": {"width": 0},
             },
-            hovertext=[_money(c, currency) if c is not None else "—" for c in cash],
+            hovertext=[money_label(c, currency) if c is not None else "—" for c in cash],
             hovertemplate=f"{CASH_TRACE}: %{{hovertext}}<extra></extra>",
         )
     )
@@ -305,7 +297,7 @@ def _add_cash_panel(
         yaxis2={
             "domain": _CASH_DOMAIN,
             "anchor": "x",
-            "title": {"text": _money_axis_title(CASH_TRACE, currency)},
+            "title": {"text": money_axis_title(CASH_TRACE, currency)},
             "zeroline": True,
             "zerolinecolor": theme.neutral,
             "zerolinewidth": 1,
@@ -352,25 +344,6 @@ def _add_runway_note(figure: go.Figure, theme: ChartTheme, shown: int, runway: f
         font={"color": theme.text, "size": 12},
         name="runway note",
     )
-
-
-# --- shared -------------------------------------------------------------------------------------
-
-
-def _money_axis_title(text: str, currency: str | None) -> str:
-    """``"Income per month (€)"``; the code when it has no symbol; no parentheses without currency."""
-    symbol = currency_symbol(currency)
-    return f"{text} ({escape_label(symbol)})" if symbol else text
-
-
-def _money(amount: float, currency: str | None) -> str:
-    """``amount`` in full (``€1,234.56``), escaped for a label."""
-    return escape_label(money(amount, currency))
-
-
-def _short(amount: float, currency: str | None) -> str:
-    """``amount`` compacted for a bar's text (``€7.0k``), escaped."""
-    return escape_label(money_short(amount, currency))
 
 
 def _month_start(month: str) -> str:

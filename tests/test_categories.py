@@ -118,3 +118,17 @@ def test_window_without_positive_revenue_raises(add_dataset, store):
 def test_categories_helper_rejects_wrong_length(add_dataset):
     with pytest.raises(ValueError):
         add_dataset(ROWS, categories=["Design"])
+
+
+def test_client_pieces_split_a_client_across_its_categories(add_dataset, store):
+    # By hand: A earns 300 in Design and 100 in Web development; B 200 in Web development and a
+    # -50 refund in Design (net Design for B is -50: not a piece). Pieces, largest first:
+    # (A, Design, 300), (B, Web development, 200), (A, Web development, 100).
+    ds = add_dataset(
+        [("2025-03-01", "A", "300"), ("2025-03-02", "A", "100"), ("2025-03-03", "B", "200"),
+         ("2025-03-04", "B", "-50")],
+        categories=["Design", "Web development", "Web development", "Design"],
+    )
+    report = category_concentration(store, ds, YEAR_2025)
+    assert report.client_pieces == (("A", "Design", 300.0), ("B", "Web development", 200.0),
+                                    ("A", "Web development", 100.0))

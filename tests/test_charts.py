@@ -6,17 +6,15 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from pages.charts import (
+from pages.chart_theme import (
     CHART_HEIGHT,
     CONFIG_PATH,
-    PARETO_TITLE,
     chart_theme,
     derived_palette,
     escape_label,
-    lorenz_chart,
-    pareto_chart,
     rgba,
 )
+from pages.charts import PARETO_TITLE, lorenz_chart, pareto_chart
 
 FOUR_CLIENTS = [("Acme", 400.0, 0.4), ("Beta", 300.0, 0.3), ("Gamma", 200.0, 0.2), ("Delta", 100.0, 0.1)]
 

@@ -16,7 +16,7 @@ from analytics.scenario import (
     ScenarioResult,
     simulate,
 )
-from pages.charts import CHART_HEIGHT, chart_theme
+from pages.chart_theme import CHART_HEIGHT, chart_theme
 from pages.scenario_charts import (
     AFTER_LABEL,
     BASELINE_TRACE,

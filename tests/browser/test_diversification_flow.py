@@ -1,0 +1,19 @@
+"""A user opens the diversification page on the demo data and switches the monthly revenue chart
+to the 100% view: the chart's axis changes from money to a share of each month."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import wait_for_app
+
+
+def test_toggle_the_100_percent_view(app_server, page):
+    page.goto(f"{app_server}/diversification")
+    wait_for_app(page)
+    page.get_by_text("Monthly revenue by client").first.wait_for()
+    page.get_by_text("Revenue per month (€)").first.wait_for()
+
+    page.get_by_text("Show as share of each month (100%)").click()
+    wait_for_app(page)
+    page.get_by_text("Monthly revenue by client — share").first.wait_for()
+    page.get_by_text("Share of monthly revenue").first.wait_for()
+    assert page.locator("[data-testid=stPlotlyChart]").count() == 6
