@@ -133,6 +133,8 @@ class Store:
         """A fresh cursor on the shared connection, closed afterwards."""
         with self._lock:  # cursor() itself mutates the parent connection's bookkeeping
             cur = self._con.cursor()
+        # No progress bar: DuckDB would print one to stdout for long queries (server logs, CLI JSON).
+        cur.execute("SET enable_progress_bar = false")
         try:
             yield cur
         finally:

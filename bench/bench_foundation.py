@@ -41,6 +41,7 @@ if kind == "ours":
 elif kind == "duckdb":
     import duckdb
     with duckdb.connect(db_path) as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
 elif kind == "pandas":
     import pandas
