@@ -8,8 +8,11 @@ Tables
     ``datasets``      one row per imported file: name, source file name, content hash (SHA-256 of the
                       bytes the user gave), import time, row counts and base currency.
     ``income``        the canonical income table every analysis reads: one row per accepted income
-                      record, ``amount`` signed (refunds are negative), ``source_line`` the record's
-                      line in the user's file.
+                      record, ``amount`` signed (refunds are negative) in the dataset's base
+                      currency, ``currency`` and ``original_amount`` as the file gave them,
+                      ``source_line`` the record's line in the user's file.
+    ``fx_rates``      the user's own exchange rates per dataset: one unit of ``currency`` is worth
+                      ``rate`` units of the base currency, optionally only from/to given dates.
     ``scenarios``     loss scenarios saved by name per dataset (JSON spec, see analytics.saved_scenarios).
     ``settings``      small key/value facts about the database (e.g. whether the demo was offered).
     ``rejected_rows`` every record that was *not* imported, with its line and the reason, so the
@@ -64,9 +67,18 @@ CREATE TABLE IF NOT EXISTS income (
     client      VARCHAR NOT NULL,
     amount      DECIMAL(18,2) NOT NULL,
     currency    VARCHAR NOT NULL,
+    original_amount DECIMAL(18,2),
     category    VARCHAR,
     description VARCHAR,
     source_line INTEGER NOT NULL
+);
+ALTER TABLE income ADD COLUMN IF NOT EXISTS original_amount DECIMAL(18,2);  -- databases from before
+CREATE TABLE IF NOT EXISTS fx_rates (
+    dataset_id INTEGER NOT NULL,
+    currency   VARCHAR NOT NULL,
+    rate       DECIMAL(18,8) NOT NULL,
+    valid_from DATE,
+    valid_to   DATE
 );
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

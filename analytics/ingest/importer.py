@@ -49,6 +49,9 @@ class ImportSettings:
     decimal: str | None = None
     date_order: str | None = None
     currency: str | None = None
+    sheet: str | None = None  # Excel workbooks: the sheet to read (None = the first)
+    preset: str | None = None  # a platform export layout by name (None = recognise from the header)
+    amount_kind: str | None = None  # "gross" or "net" where a platform export has both
 
 
 @dataclass
@@ -91,7 +94,7 @@ class ImportResult:
 
 def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = ImportSettings()) -> ImportPlan:
     """Detect how to read the file at ``path``; raise :class:`IngestError` for unusable files."""
-    source = open_text_source(path, settings.encoding)
+    source = open_text_source(path, settings.encoding, settings.sheet)
     try:
         with duckdb.connect() as con:
             dialect = sniff(con, source.path, settings.delimiter)
@@ -405,8 +408,9 @@ def _store_dataset(
              len(rejected), base],
         ).fetchone()
         cur.execute(
-            """INSERT INTO income (dataset_id, date, client, amount, currency, category, description, source_line)
-               SELECT ?, date, client, amount, currency, category, description, line
+            """INSERT INTO income (dataset_id, date, client, amount, currency, original_amount, category,
+                                  description, source_line)
+               SELECT ?, date, client, amount, currency, amount, category, description, line
                FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
             [dataset_id],
         )

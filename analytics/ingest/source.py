@@ -46,6 +46,8 @@ class TextSource:
     content_hash: str
     size_bytes: int
     converted: bool  # True when ``path`` is a temporary UTF-8 copy we must delete
+    sheets: tuple[str, ...] = ()  # an Excel workbook's sheet names (empty for text files)
+    sheet: str | None = None  # the sheet that ``path`` holds
 
     def cleanup(self) -> None:
         if self.converted:
@@ -60,7 +62,9 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def open_text_source(path: str | os.PathLike[str], encoding: str | None = None) -> TextSource:
+def open_text_source(
+    path: str | os.PathLike[str], encoding: str | None = None, sheet: str | None = None
+) -> TextSource:
     """Validate the file at ``path`` and return a UTF-8 :class:`TextSource` for it.
 
     ``encoding`` forces a codec (any Python codec name); by default it is detected.
