@@ -19,7 +19,7 @@ from analytics.store import MEMORY, Store, default_db_path
 from conftest import insert_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = {"datasets", "income", "rejected_rows", "scenarios", "settings"}
+TABLES = {"datasets", "fx_rates", "income", "rejected_rows", "scenarios", "settings"}
 
 
 def _tables(store: Store) -> set[str]:
