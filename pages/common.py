@@ -154,6 +154,23 @@ def currency_note(code: str) -> str:
     return "" if code in ("", NO_CURRENCY) else f" ({code})"
 
 
+def share_table(label: str, rows: list[tuple[str, float, float]], currency: str) -> None:
+    """A sortable table of (name, revenue, share 0–1) with money and a share bar."""
+    st.dataframe(
+        {
+            label: [name for name, _, _ in rows],
+            "Revenue": [revenue for _, revenue, _ in rows],
+            "Share": [share * 100 for _, _, share in rows],
+        },
+        column_config={
+            "Revenue": st.column_config.NumberColumn(f"Revenue ({currency})", format="accounting"),
+            "Share": st.column_config.ProgressColumn("Share of revenue", format="%.1f%%", min_value=0, max_value=100),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+
 def empty_state(message: str) -> None:
     """Tell the user what to do next when there is nothing to show."""
     st.info(message, icon=":material/upload_file:")

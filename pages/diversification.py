@@ -20,6 +20,7 @@ from pages.common import (
     ensure_router,
     get_store,
     md_escape,
+    share_table,
 )
 from pages.diversification_charts import (
     cohort_heatmap,
@@ -66,19 +67,7 @@ with right:
     if categories:
         st.markdown("**By service line**")
         st.write(md_escape(categories.sentence))
-        st.dataframe(
-            {
-                "Category": [c.category for c in categories.categories],
-                "Revenue": [c.revenue for c in categories.categories],
-                "Share": [c.share * 100 for c in categories.categories],
-            },
-            column_config={
-                "Revenue": st.column_config.NumberColumn(f"Revenue ({currency})", format="accounting"),
-                "Share": st.column_config.ProgressColumn("Share", format="%.1f%%", min_value=0, max_value=100),
-            },
-            hide_index=True,
-            width="stretch",
-        )
+        share_table("Category", [(c.category, c.revenue, c.share) for c in categories.categories], currency)
         st.caption(f"HHI across service lines {number(categories.hhi_points)} ({categories.hhi_band}); "
                    f"as concentrated as {number(categories.effective_categories, 1)} equal lines.")
     else:

@@ -19,6 +19,7 @@ from pages.common import (
     empty_state,
     get_store,
     md_escape,
+    share_table,
 )
 
 ensure_router()
@@ -100,19 +101,7 @@ with right:
     st.caption(f"Gini {report.gini:.2f}: 0 means every client pays the same; near 1, one client pays nearly all.")
 
 st.subheader("Clients")
-st.dataframe(
-    {
-        "Client": [c.client for c in report.clients_table],
-        "Revenue": [c.revenue for c in report.clients_table],
-        "Share": [c.share * 100 for c in report.clients_table],
-    },
-    column_config={
-        "Revenue": st.column_config.NumberColumn(f"Revenue ({currency})", format="accounting"),
-        "Share": st.column_config.ProgressColumn("Share of revenue", format="%.1f%%", min_value=0, max_value=100),
-    },
-    hide_index=True,
-    width="stretch",
-)
+share_table("Client", [(c.client, c.revenue, c.share) for c in report.clients_table], currency)
 if report.excluded_clients:
     st.caption(
         "Not counted (refunds equal or exceed payments in this period): "
