@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -131,6 +132,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = str(path) if path is not None else default_db_path()
+        # What caches key results on: the file path, or a unique token for a private in-memory database.
+        self.cache_key = self.path if self.path != MEMORY else f"{MEMORY}{uuid.uuid4().hex}"
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(self.path)

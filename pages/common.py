@@ -6,6 +6,7 @@ Thin by design: no SQL and no business rules here, only Streamlit caching around
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,7 +24,7 @@ from analytics.over_time import ConcentrationPoint, PeriodRevenue, concentration
 from analytics.baseline import Baseline, NoBaselineError, client_baseline
 from analytics.formatting import NO_CURRENCY
 from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
-from analytics.store import Dataset, Store, default_db_path
+from analytics.store import MEMORY, Dataset, Store, default_db_path
 from analytics.window import Window, WindowSpec, resolve_window
 
 ACTIVE_KEY = "active_dataset_id"
@@ -50,13 +51,43 @@ def ensure_router() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(path: str) -> Store:
-    """One Store (one DuckDB connection) per database path for the whole server process."""
+def _shared_store(path: str) -> Store:
+    """One Store (one DuckDB connection) per database file for the whole server process."""
     return Store(path)
 
 
+# Private in-memory databases (EGGBASKET_DB=:memory:), one per browser session. The session state
+# holds each Store; this map only finds it again by its cache key, and forgets it when the session
+# (and so its Store) is gone.
+_private_stores: weakref.WeakValueDictionary[str, Store] = weakref.WeakValueDictionary()
+_PRIVATE_STORE = "private_store"
+
+
+def _store_for(cache_key: str) -> Store:
+    """The Store behind a cache key handed to the cached analytics below."""
+    if cache_key.startswith(MEMORY):
+        private = _private_stores.get(cache_key)
+        if private is None:
+            raise RuntimeError("This session's private database has ended; reload the page to start again.")
+        return private
+    return _shared_store(cache_key)
+
+
 def get_store() -> Store:
-    return _store_for(default_db_path())
+    """The database of this browser session.
+
+    With a file database (the default), every session shares it. With ``EGGBASKET_DB=:memory:``
+    (public deployments) each session gets its own private in-memory database, so one visitor
+    never sees another's uploads; it is gone when the session ends.
+    """
+    path = default_db_path()
+    if path != MEMORY:
+        return _shared_store(path)
+    store = st.session_state.get(_PRIVATE_STORE)
+    if store is None:
+        store = st.session_state[_PRIVATE_STORE] = Store(MEMORY)
+        _private_stores[store.cache_key] = store
+    return store
 
 
 def active_dataset() -> Dataset | None:

@@ -43,14 +43,14 @@ if dataset is None:
 store = get_store()
 revision = dataset_revision(dataset)
 currency = dataset.base_currency
-window = cached_window(store.path, revision, WindowSpec("trailing_12m"))
-report = cached_concentration(store.path, revision, window)
+window = cached_window(store.cache_key, revision, WindowSpec("trailing_12m"))
+report = cached_concentration(store.cache_key, revision, window)
 if isinstance(report, str):
     st.warning(report, icon=":material/info:")
     st.stop()
-categories = cached_categories(store.path, revision, window)
-over_time = cached_over_time(store.path, revision)
-mix = cached_client_mix(store.path, revision)
+categories = cached_categories(store.cache_key, revision, window)
+over_time = cached_over_time(store.cache_key, revision)
+mix = cached_client_mix(store.cache_key, revision)
 
 st.caption(f"{md_escape(dataset.name)} · shares over the last 12 months ({window.label}), trends month by month.")
 
@@ -97,7 +97,7 @@ with right:
 
 # 3. What spreading it takes ---------------------------------------------------------------------
 st.subheader("Diversification target")
-baseline = cached_baseline(store.path, revision, 12)
+baseline = cached_baseline(store.cache_key, revision, 12)
 if isinstance(baseline, str):
     st.info(baseline)
     st.stop()

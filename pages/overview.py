@@ -50,8 +50,8 @@ if kind == "custom":
 
 store = get_store()
 revision = dataset_revision(dataset)
-window = cached_window(store.path, revision, spec)
-report = cached_concentration(store.path, revision, window)
+window = cached_window(store.cache_key, revision, spec)
+report = cached_concentration(store.cache_key, revision, window)
 if isinstance(report, str):
     st.warning(report, icon=":material/info:")
     st.stop()

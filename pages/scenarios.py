@@ -33,7 +33,7 @@ if dataset is None:
 store = get_store()
 currency = dataset.base_currency
 baseline_months = st.session_state.get("scenario_baseline_months", DEFAULT_BASELINE_MONTHS)
-baseline = cached_baseline(store.path, dataset_revision(dataset), baseline_months)
+baseline = cached_baseline(store.cache_key, dataset_revision(dataset), baseline_months)
 if isinstance(baseline, str):
     st.warning(baseline, icon=":material/info:")
     st.stop()
@@ -172,7 +172,7 @@ chosen = st.multiselect("Compare", names, key="scenario_compare", max_selections
 rows: dict[str, list[str]] = {"": ["Clients lost", "Income drop / month", "Income after / month", "Runway",
                                    "Clients to replace", "Top client share after"]}
 for item in (s for s in saved if s.name in chosen):
-    base = cached_baseline(store.path, dataset_revision(dataset), item.baseline_months)
+    base = cached_baseline(store.cache_key, dataset_revision(dataset), item.baseline_months)
     try:
         r = simulate(base, item.scenario, with_stress=False)
     except ValueError as exc:

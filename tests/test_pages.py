@@ -173,3 +173,21 @@ def test_datasets_page_renames_and_deletes(db_path):
     at.button(key=f"delete_{dataset_id}").click().run()
     assert not at.exception
     assert "No dataset yet" in at.info[0].value
+
+
+def test_private_memory_mode_keeps_sessions_apart(monkeypatch):
+    """Deployment mode: EGGBASKET_DB=:memory: gives every browser session its own database."""
+    monkeypatch.setenv("EGGBASKET_DB", ":memory:")
+    first, second = run_app("pages/upload.py"), run_app("pages/upload.py")
+    content = b"date,client,amount\n2026-01-05,Session A Secret Client,300.00\n"
+    first.file_uploader[0].set_value(("a.csv", content, "text/csv")).run()
+    first.button[0].click().run()
+    assert "Imported **1** of 1 rows" in first.success[0].value
+    first.switch_page("pages/overview.py").run()
+    assert first.metric[0].value == "100.0%"  # session A sees its upload
+
+    second.switch_page("pages/datasets.py").run()
+    names = second.dataframe[0].value["Name"].tolist()
+    assert names == ["Demo: a small design studio"]  # session B: only its own demo, not A's file
+    second.switch_page("pages/overview.py").run()
+    assert "Session A Secret Client" not in str([m.value for m in second.markdown])
