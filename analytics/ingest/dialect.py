@@ -4,6 +4,13 @@ DuckDB's ``sniff_csv`` tries delimiter/quote/escape candidates on a sample and r
 with the most consistent column count. We run it with ``ignore_errors`` so a few malformed rows do
 not derail detection, and fall back to counting candidate delimiters in the first line when the
 sniffer sees only one column (it can, for a tiny file).
+
+Lines above the real header (a bank statement's title, account number, period, blank lines) are
+found first by :func:`.header.find_header`. When there are such lines, the sniffer and the reader are
+told to skip them (``skip``, which ``sniff_csv`` takes like ``read_csv``), to take the next line as
+the header (``header = true``) and to use the delimiter the header was found with (unless the user
+chose one). Files whose header is the first line, or where no header is found, are sniffed exactly
+as before (no ``skip``, ``header`` or ``delim`` is imposed).
 """
 
 from __future__ import annotations
@@ -13,8 +20,7 @@ from dataclasses import dataclass, replace
 import duckdb
 
 from .errors import IngestError
-
-DELIMITERS = (",", ";", "\t", "|")
+from .header import DELIMITERS, find_header
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,15 @@ def sniff(con: duckdb.DuckDBPyConnection, path: str, delimiter: str | None = Non
     """Detect the dialect of the UTF-8 file at ``path``; ``delimiter`` forces the delimiter."""
     options = "ignore_errors = true, sample_size = 20480"
     params: list = [path]
-    if delimiter:
+    header = find_header(path, delimiter)
+    skip = header.skip if header else 0
+    if skip:
+        options += ", skip = ?, header = true"
+        params.append(skip)
+    sniff_delimiter = delimiter or (header.delimiter if skip else None)
+    if sniff_delimiter:
         options += ", delim = ?"
-        params.append(delimiter)
+        params.append(sniff_delimiter)
     try:
         row = con.execute(
             f"SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(?, {options})", params
@@ -69,8 +81,9 @@ def sniff(con: duckdb.DuckDBPyConnection, path: str, delimiter: str | None = Non
         escape=_none_if_empty(escape),
         has_header=bool(has_header),
         columns=tuple(col["name"] for col in columns),
+        skip=skip,
     )
-    if len(dialect.columns) == 1 and not delimiter:
+    if len(dialect.columns) == 1 and not sniff_delimiter:
         guess = _delimiter_from_first_line(path)
         if guess and guess != dialect.delimiter:
             return sniff(con, path, delimiter=guess)

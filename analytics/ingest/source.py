@@ -1,7 +1,9 @@
-"""Turn the bytes a user gave into a UTF-8 file DuckDB can read, refusing what is not a CSV.
+"""Turn the bytes a user gave into a UTF-8 file DuckDB can read, refusing what is not a table.
 
-Checks, in order: size limit, empty file, binary content (an Excel workbook or another binary file
-given as CSV), then the text encoding. UTF-8 (with or without BOM) is read in place; UTF-16 with a
+Checks, in order: size limit, empty file, a zip or OLE2 document (an Excel workbook is converted
+to a UTF-8 CSV of one sheet by :mod:`.excel`; any other such document, or one that is not a
+workbook by :func:`.excel.is_workbook`, is refused as "not a CSV file"), other binary content, then
+the text encoding. UTF-8 (with or without BOM) is read in place; UTF-16 with a
 BOM and legacy single-byte code pages (Windows-1251/1250/1252 by a letter-plausibility score, any
 other by ``charset-normalizer``) are converted to a UTF-8 temporary file first, because DuckDB's
 reader only takes UTF-8 (and UTF-16/Latin-1) natively.
@@ -18,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import excel
 from .errors import IngestError
 
 #: Largest file accepted: 1 GiB, the same as the upload limit in .streamlit/config.toml.
@@ -67,7 +70,11 @@ def open_text_source(
 ) -> TextSource:
     """Validate the file at ``path`` and return a UTF-8 :class:`TextSource` for it.
 
-    ``encoding`` forces a codec (any Python codec name); by default it is detected.
+    ``encoding`` forces a codec (any Python codec name); by default it is detected. It is ignored
+    for a workbook, whose cells are Unicode: its ``encoding`` is ``utf-8``, the CSV written for it.
+    ``sheet`` picks a workbook's sheet (default: the first with data); it is ignored for text files.
+    A workbook's ``content_hash`` is the hash of the workbook file's bytes plus the sheet read, so
+    each sheet of one workbook is its own dataset (and the same sheet twice is a duplicate).
     Raises :class:`IngestError` with a user-facing message for anything that is not a text table.
     """
     path = str(path)
@@ -82,6 +89,16 @@ def open_text_source(
     if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         raise IngestError("The file is empty: there is nothing to import.")
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        if excel.is_workbook(path, head):
+            sheet_csv = excel.workbook_to_csv(path, sheet)
+            try:
+                digest = f"{file_sha256(path)}:{sheet_csv.sheet}"
+            except BaseException:
+                Path(sheet_csv.path).unlink(missing_ok=True)
+                raise
+            return TextSource(
+                sheet_csv.path, "utf-8", digest, size, converted=True, sheets=sheet_csv.sheets, sheet=sheet_csv.sheet
+            )
         raise IngestError(
             "This is an Excel workbook (or another zipped/binary document), not a CSV file. "
             "In Excel use File → Save As → 'CSV UTF-8 (comma delimited)', then upload the .csv."
