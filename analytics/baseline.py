@@ -9,6 +9,10 @@ Rule (computed in one DuckDB query)
     number of months it covers, counted as calendar months from the first record's month to the
     last record's month inclusive (January 5 to March 20 covers 3 months).
 
+    Clients are names after aliases (``income_view``, see :mod:`analytics.clients`); with
+    ``by_group=True`` each client group is one client, so a scenario can lose a whole group
+    (``Loss("Group name")``). The window's dates come from all rows of the dataset.
+
     Clients whose net revenue in the window is zero or negative (refunds equal or exceed payments)
     have no income to lose: their run-rate is 0 and they are listed apart (``non_positive``).
     Baseline income is the sum of the positive run-rates, the same population as the
@@ -23,12 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .store import Store
+from .store import INCOME_VIEW, Store, sql_by_group
 
 BASELINE_MONTHS = (3, 6, 12)
 DEFAULT_BASELINE_MONTHS = 12
 
-_BASELINE_SQL = """
+_BASELINE_SQL = f"""
 WITH bounds AS (
     SELECT min(date) AS first, max(date) AS last,
            CAST(max(date) - to_months($months) + INTERVAL 1 DAY AS DATE) AS trailing_start
@@ -46,11 +50,12 @@ WITH bounds AS (
 )
 SELECT i.client, CAST(sum(i.amount) AS DECIMAL(18,2)) AS net, any_value(b.start), any_value(b.last),
        any_value(b.divisor)
-FROM income i, basis b
-WHERE i.dataset_id = $dataset_id AND i.date BETWEEN b.start AND b.last
+FROM {INCOME_VIEW} i, basis b
+WHERE i.date BETWEEN b.start AND b.last
 GROUP BY i.client
 ORDER BY net DESC, i.client
 """
+_BASELINE = sql_by_group(_BASELINE_SQL)
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,15 @@ class NoBaselineError(ValueError):
     """The dataset has no client with positive net revenue in the baseline window."""
 
 
-def client_baseline(store: Store, dataset_id: int, months: int = DEFAULT_BASELINE_MONTHS) -> Baseline:
-    """Run-rates per client for one dataset (see the module docstring for the rule)."""
+def client_baseline(
+    store: Store, dataset_id: int, months: int = DEFAULT_BASELINE_MONTHS, *, by_group: bool = False
+) -> Baseline:
+    """Run-rates per client (per client group with ``by_group=True``) for one dataset; rules in
+    the module docstring."""
     if months not in BASELINE_MONTHS:
         raise ValueError(f"Baseline length must be one of {', '.join(map(str, BASELINE_MONTHS))} months.")
     with store.cursor() as cur:
-        rows = cur.execute(_BASELINE_SQL, {"dataset_id": dataset_id, "months": months}).fetchall()
+        rows = cur.execute(_BASELINE[bool(by_group)], {"dataset_id": dataset_id, "months": months}).fetchall()
     if not rows:
         raise NoBaselineError("This dataset has no income rows to build a baseline from.")
     _, _, start, end, divisor = rows[0]

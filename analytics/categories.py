@@ -18,6 +18,10 @@ What each number means
                       Guidelines band of :func:`analytics.risk.hhi_band`. ``effective_categories`` =
                       1 / hhi, the number of equal categories that would give the same HHI.
     sentence          one plain-language sentence about the largest category.
+    client            a name after aliases (the ``income_view`` table macro, see
+                      :mod:`analytics.clients`); with ``by_group=True`` a client group is one client
+                      in ``client_categories`` and ``client_pieces``. Category figures are the same
+                      either way.
     client_categories each client with a row in the window → its main category: the one that
                       brought it the most net revenue there (ties: first by name), "Uncategorised"
                       included. A client working in several categories is listed under one.
@@ -29,9 +33,9 @@ When there is no report
     does, when the window holds no category with positive net revenue.
 
 How it is computed
-    One SQL statement: one scan of ``income`` grouped by client and category in exact ``DECIMAL``
-    turned into integer cents, then grouping and window functions over that small result; Python
-    only assembles the report.
+    One SQL statement: one scan of ``income`` (through ``income_view``) grouped by client and
+    category in exact ``DECIMAL`` turned into integer cents, then grouping and window functions
+    over that small result; Python only assembles the report.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 
 from analytics.concentration import NoRevenueError
 from analytics.risk import hhi_band, part_percent_text
-from analytics.store import Store
+from analytics.store import INCOME_VIEW, Store, sql_by_group
 from analytics.window import Window
 
 UNCATEGORISED = "Uncategorised"
@@ -83,11 +87,11 @@ class CategoryReport:
 # ones first, largest first, with the totals repeated) and of kind 'client' (each client's main
 # category), or one row of NULLs when the window is empty; ``has_categories`` on every row says
 # whether the whole dataset has any category at all.
-_CATEGORY_SQL = """
+_CATEGORY_SQL = f"""
 WITH per_pair AS MATERIALIZED (
     SELECT client, coalesce(category, $uncategorised) AS category, CAST(sum(amount) * 100 AS HUGEINT) AS net_cents
-    FROM income
-    WHERE dataset_id = $dataset_id AND date BETWEEN $start AND $end
+    FROM {INCOME_VIEW}
+    WHERE date BETWEEN $start AND $end
     GROUP BY ALL
 ),
 per_category AS (
@@ -122,6 +126,7 @@ SELECT r.kind, r.name, r.net_cents, r.share, r.total_cents, r.hhi, r.main_catego
 FROM (SELECT 1) AS one LEFT JOIN result r ON true
 ORDER BY r.kind, r.rank, r.name
 """
+_CATEGORY = sql_by_group(_CATEGORY_SQL)
 
 
 def _money(cents: int) -> float:
@@ -138,15 +143,18 @@ def _sentence(top: CategoryShare, categories: int) -> str:
     return f"{subject} brings {part_percent_text(top.share)} of your revenue."
 
 
-def category_concentration(store: Store, dataset_id: int, window: Window) -> CategoryReport | None:
+def category_concentration(
+    store: Store, dataset_id: int, window: Window, *, by_group: bool = False
+) -> CategoryReport | None:
     """Revenue concentration across categories in ``window``; ``None`` when the dataset has none.
+    ``by_group=True`` lists client groups instead of their members in the client mappings.
 
     Raises :class:`NoRevenueError` when the window holds no category with positive net revenue.
     Every rule is in the module docstring.
     """
     params = {"dataset_id": dataset_id, "start": window.start, "end": window.end, "uncategorised": UNCATEGORISED}
     with store.cursor() as cur:
-        result = cur.execute(_CATEGORY_SQL, params)
+        result = cur.execute(_CATEGORY[bool(by_group)], params)
         columns = [d[0] for d in result.description]
         rows = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
     if not rows[0]["has_categories"]:

@@ -4,6 +4,9 @@ Each series is ONE DuckDB statement (window functions over per-client month or q
 Python only turns rows into dataclasses. Money is summed exactly, as integer cents.
 
 Rules shared by all three
+    client        a name after aliases (the ``income_view`` table macro, see
+                  :mod:`analytics.clients`); with ``by_group=True`` each client group is one client,
+                  whose first month is the earliest of its members'.
     revenue       net: the sum of signed amounts (refunds subtract), so a figure can be negative.
     first month   a client's first month (first quarter) is the month (quarter) of its earliest
                   income row in the whole dataset. That row is normally a payment; a refund dated
@@ -46,7 +49,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from analytics.over_time import CENTS_SQL, MONTH_INDEX_SQL, month_start_sql
-from analytics.store import Store
+from analytics.store import INCOME_VIEW, Store, sql_by_group
 
 FIRST_YEAR_MONTHS = 12  # tenure 0–11
 TWO_YEARS_MONTHS = 24  # tenure 12–23 is the second year; 24 and more "two plus"
@@ -94,8 +97,7 @@ WITH monthly AS MATERIALIZED (
            {MONTH_INDEX_SQL} AS month,
            sum({CENTS_SQL}) AS net_cents,
            count(*) FILTER (WHERE amount > 0) AS payments
-    FROM income
-    WHERE dataset_id = $dataset_id
+    FROM {INCOME_VIEW}
     GROUP BY ALL
 ),
 tenured AS (
@@ -149,8 +151,7 @@ WITH quarterly AS MATERIALIZED (
            {MONTH_INDEX_SQL} // 3 AS quarter,
            sum({CENTS_SQL}) AS net_cents,
            count(*) FILTER (WHERE amount > 0) AS payments
-    FROM income
-    WHERE dataset_id = $dataset_id
+    FROM {INCOME_VIEW}
     GROUP BY ALL
 ),
 with_cohort AS (
@@ -190,33 +191,37 @@ FROM filled
 ORDER BY cohort, quarter
 """
 
+_NEW_VS_RETURNING = sql_by_group(_NEW_VS_RETURNING_SQL)
+_TENURE = sql_by_group(_TENURE_SQL)
+_COHORT = sql_by_group(_COHORT_SQL)
+
 
 def _money(cents: int) -> float:
     return round(int(cents) / 100, 2)
 
 
-def new_vs_returning(store: Store, dataset_id: int) -> list[NewReturningPoint]:
+def new_vs_returning(store: Store, dataset_id: int, *, by_group: bool = False) -> list[NewReturningPoint]:
     """Per month, net revenue from clients new that month vs clients seen before (module docstring)."""
     with store.cursor() as cur:
-        rows = cur.execute(_NEW_VS_RETURNING_SQL, {"dataset_id": dataset_id}).fetchall()
+        rows = cur.execute(_NEW_VS_RETURNING[bool(by_group)], {"dataset_id": dataset_id}).fetchall()
     return [
         NewReturningPoint(month, _money(new), _money(returning), int(new_clients), int(returning_clients))
         for month, new, returning, new_clients, returning_clients in rows
     ]
 
 
-def revenue_by_tenure(store: Store, dataset_id: int) -> list[TenurePoint]:
+def revenue_by_tenure(store: Store, dataset_id: int, *, by_group: bool = False) -> list[TenurePoint]:
     """Per month, net revenue by client tenure: 0–11, 12–23 and 24+ months (module docstring)."""
     params = {"dataset_id": dataset_id, "first_year": FIRST_YEAR_MONTHS, "two_years": TWO_YEARS_MONTHS}
     with store.cursor() as cur:
-        rows = cur.execute(_TENURE_SQL, params).fetchall()
+        rows = cur.execute(_TENURE[bool(by_group)], params).fetchall()
     return [TenurePoint(month, _money(a), _money(b), _money(c)) for month, a, b, c in rows]
 
 
-def cohort_revenue(store: Store, dataset_id: int) -> list[CohortCell]:
+def cohort_revenue(store: Store, dataset_id: int, *, by_group: bool = False) -> list[CohortCell]:
     """Revenue and retention of each first-quarter cohort in every later quarter (module docstring)."""
     with store.cursor() as cur:
-        rows = cur.execute(_COHORT_SQL, {"dataset_id": dataset_id}).fetchall()
+        rows = cur.execute(_COHORT[bool(by_group)], {"dataset_id": dataset_id}).fetchall()
     return [
         CohortCell(cohort, quarter, int(since), _money(revenue), float(retention), int(clients), int(size))
         for cohort, quarter, since, revenue, retention, clients, size in rows

@@ -17,11 +17,16 @@ What each number means
     pareto_80_clients the fewest clients (largest first) whose combined revenue is at least 80% of
                       the total; exactly 80% counts. Compared in exact integer cents, not floats.
 
+Who is a client
+    A client is a name as :mod:`analytics.clients` shows it: ``income_view`` replaces a name by its
+    alias target, and with ``by_group=True`` also by its group name, so a group of entities under
+    common control counts as one client in every figure. No alias and no group: names as imported.
+
 How it is computed
-    One SQL statement. Its first, materialised step is the only one that touches ``income``: one
-    scan filtered on ``dataset_id`` and the date range, grouped by client, summed in exact
-    ``DECIMAL`` and turned into integer cents. Everything after works on that small per-client
-    result with window functions; Python only assembles the report.
+    One SQL statement. Its first, materialised step is the only one that touches ``income`` (through
+    the ``income_view`` table macro): one scan filtered on ``dataset_id`` and the date range, grouped
+    by client, summed in exact ``DECIMAL`` and turned into integer cents. Everything after works on
+    that small per-client result with window functions; Python only assembles the report.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analytics.risk import RiskAssessment, assess
-from analytics.store import Store
+from analytics.store import INCOME_VIEW, Store, sql_by_group
 from analytics.window import Window
 
 TOP_K = (1, 3, 5, 10)  # the SQL has one top_<k> column for each
@@ -92,14 +97,14 @@ class ConcentrationReport:
         }
 
 
-# Bound parameters: $dataset_id, $start, $end. Output: one row per client, positive clients first
-# (largest first, ties by name) with the whole-window figures repeated on each, then the excluded
-# clients (net <= 0, largest loss first) with NULL figures.
-_CONCENTRATION_SQL = """
+# Bound parameters: $dataset_id, $start, $end. Output: one row per client, positive
+# clients first (largest first, ties by name) with the whole-window figures repeated on each, then
+# the excluded clients (net <= 0, largest loss first) with NULL figures.
+_CONCENTRATION_SQL = f"""
 WITH per_client AS MATERIALIZED (
     SELECT client, CAST(sum(amount) * 100 AS HUGEINT) AS net_cents
-    FROM income
-    WHERE dataset_id = $dataset_id AND date BETWEEN $start AND $end
+    FROM {INCOME_VIEW}
+    WHERE date BETWEEN $start AND $end
     GROUP BY client
 ),
 ranked AS (
@@ -145,20 +150,22 @@ SELECT * FROM (
 )
 ORDER BY rank_desc ASC NULLS LAST, net_cents ASC, client ASC
 """
+_CONCENTRATION = sql_by_group(_CONCENTRATION_SQL)
 
 
 def _money(cents: int) -> float:
     return round(int(cents) / 100, 2)
 
 
-def concentration(store: Store, dataset_id: int, window: Window) -> ConcentrationReport:
+def concentration(store: Store, dataset_id: int, window: Window, *, by_group: bool = False) -> ConcentrationReport:
     """Measure how concentrated ``dataset_id``'s revenue is across clients within ``window``.
 
+    Aliases always apply; ``by_group=True`` counts each client group as one client.
     Raises :class:`NoRevenueError` when no client has positive net revenue in the window.
     """
     params = {"dataset_id": dataset_id, "start": window.start, "end": window.end}
     with store.cursor() as cur:
-        result = cur.execute(_CONCENTRATION_SQL, params)
+        result = cur.execute(_CONCENTRATION[bool(by_group)], params)
         columns = [d[0] for d in result.description]
         rows = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
     included = [r for r in rows if r["rank_desc"] is not None]

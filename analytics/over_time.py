@@ -1,7 +1,9 @@
 """How revenue and its concentration change month by month (DuckDB SQL, window functions).
 
 Two series, each computed by ONE SQL statement (never one query per month); Python only turns the
-rows into dataclasses. Money is summed exactly, as integer cents.
+rows into dataclasses. Money is summed exactly, as integer cents. A client is a name after aliases
+(the ``income_view`` table macro, see :mod:`analytics.clients`); with ``by_group=True`` each client
+group counts as one client throughout.
 
 :func:`revenue_by_period` — who the revenue came from, per month or quarter
     ``revenue``   net revenue of one client in one period: the sum of its signed amounts (refunds
@@ -58,7 +60,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from analytics.store import Store
+from analytics.store import INCOME_VIEW, Store, sql_by_group
 from analytics.window import Window
 
 GRAINS = {"month": 1, "quarter": 3}  # grain -> months per period
@@ -130,9 +132,8 @@ def _money(cents: int) -> float:
 _REVENUE_BY_PERIOD_SQL = f"""
 WITH base AS MATERIALIZED (
     SELECT {MONTH_INDEX_SQL} // $step AS period, client, sum({CENTS_SQL}) AS net_cents
-    FROM income
-    WHERE dataset_id = $dataset_id
-      AND ($start::DATE IS NULL OR date >= $start::DATE)
+    FROM {INCOME_VIEW}
+    WHERE ($start::DATE IS NULL OR date >= $start::DATE)
       AND ($end::DATE IS NULL OR date <= $end::DATE)
     GROUP BY ALL
 ),
@@ -178,6 +179,7 @@ CROSS JOIN filler f
 CROSS JOIN other o
 ORDER BY p.period, rank
 """
+_REVENUE_BY_PERIOD = sql_by_group(_REVENUE_BY_PERIOD_SQL)
 
 
 def revenue_by_period(
@@ -186,12 +188,15 @@ def revenue_by_period(
     grain: str = "month",
     top_n: int = DEFAULT_TOP_N,
     window: Window | None = None,
+    *,
+    by_group: bool = False,
 ) -> list[PeriodRevenue]:
     """Net revenue per period for the ``top_n`` largest clients plus one "Other (N clients)" bucket.
 
     ``grain`` is ``"month"`` or ``"quarter"``; ``window`` limits the dates (default: the whole
-    dataset). Every rule — who is named, the Other bucket, zero rows — is in the module docstring.
-    Raises ``ValueError`` for an unknown grain or a negative ``top_n``.
+    dataset); ``by_group=True`` names client groups instead of their members. Every rule — who is
+    named, the Other bucket, zero rows — is in the module docstring. Raises ``ValueError`` for an
+    unknown grain or a negative ``top_n``.
     """
     if grain not in GRAINS:
         raise ValueError(f"Unknown period '{grain}': use 'month' or 'quarter'.")
@@ -205,7 +210,7 @@ def revenue_by_period(
         "end": window.end if window else None,
     }
     with store.cursor() as cur:
-        rows = cur.execute(_REVENUE_BY_PERIOD_SQL, params).fetchall()
+        rows = cur.execute(_REVENUE_BY_PERIOD[bool(by_group)], params).fetchall()
     result = []
     for period, _rank, client, net_cents, other_clients in rows:
         if client is None:
@@ -222,8 +227,7 @@ WITH monthly AS MATERIALIZED (
            {MONTH_INDEX_SQL} AS month,
            sum({CENTS_SQL}) AS net_cents,
            count(*) FILTER (WHERE amount > 0) AS payments
-    FROM income
-    WHERE dataset_id = $dataset_id
+    FROM {INCOME_VIEW}
     GROUP BY ALL
 ),
 bounds AS (
@@ -268,16 +272,18 @@ CROSS JOIN bounds b
 LEFT JOIN stats s USING (month)
 ORDER BY ms.month
 """
+_CONCENTRATION_OVER_TIME = sql_by_group(_CONCENTRATION_OVER_TIME_SQL)
 
-def concentration_over_time(store: Store, dataset_id: int) -> list[ConcentrationPoint]:
-    """Trailing-12-month concentration for every month of the dataset, oldest first.
+def concentration_over_time(store: Store, dataset_id: int, *, by_group: bool = False) -> list[ConcentrationPoint]:
+    """Trailing-12-month concentration for every month of the dataset, oldest first (client groups
+    as one client each with ``by_group=True``).
 
     One point per calendar month from the first data month to the last; ``[]`` for a dataset
     without rows. Every rule — refunds, who is active, short data, months without revenue — is in
     the module docstring.
     """
     with store.cursor() as cur:
-        rows = cur.execute(_CONCENTRATION_OVER_TIME_SQL, {"dataset_id": dataset_id}).fetchall()
+        rows = cur.execute(_CONCENTRATION_OVER_TIME[bool(by_group)], {"dataset_id": dataset_id}).fetchall()
     return [
         ConcentrationPoint(
             month=month,

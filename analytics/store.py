@@ -17,6 +17,25 @@ Tables
     ``settings``      small key/value facts about the database (e.g. whether the demo was offered).
     ``rejected_rows`` every record that was *not* imported, with its line and the reason, so the
                       list can be shown and downloaded again later.
+    ``client_aliases`` per dataset, ``alias`` (a client name as it appears in ``income``) is shown
+                      and counted as ``client``; never a chain (see analytics.clients).
+    ``client_groups`` per dataset, ``client`` (a name after aliases) belongs to ``group_name``:
+                      entities under common control that count as one customer.
+    ``client_merge_rejections`` pairs of names (``a`` < ``b``) the user said are NOT one client, so
+                      analytics.clients never suggests merging them again.
+
+The ``income_view(ds, by_group)`` table macro
+    What every analysis reads instead of ``income``: the income rows of dataset ``ds`` (all columns
+    of ``income``), with ``client`` replaced by its alias target when it has one and, when
+    ``by_group`` is true, by the group name of that (resolved) client when it is in a group.
+    Clients with no alias and no group stay themselves. One ``LEFT JOIN`` of ``income`` on a small
+    name → shown-name map built from the two tables (each name at most once: an alias is never
+    also looked up as a group member, so no income row is ever duplicated); the caller's date
+    filters are pushed down into the ``income`` scan. Cost, measured on 1,000,000 rows: while the
+    alias and group tables are empty DuckDB drops the lookup from the plan (one scan of ``income``,
+    as before the macro, ~1 ms more planning); with aliases, the join makes the step that reads
+    ``income`` about 1.5× slower (concentration: ~20 → ~30 ms). Analyses call it through
+    :data:`INCOME_VIEW` / :func:`sql_by_group`.
 
 Threads and connections
     DuckDB's Python docs: a ``DuckDBPyConnection`` is not thread-safe; to share one database between
@@ -77,7 +96,7 @@ ALTER TABLE income ADD COLUMN IF NOT EXISTS original_amount DECIMAL(18,2);  -- d
 CREATE TABLE IF NOT EXISTS fx_rates (
     dataset_id INTEGER NOT NULL,
     currency   VARCHAR NOT NULL,
-    rate       DECIMAL(18,8) NOT NULL,
+    rate       DOUBLE NOT NULL,
     valid_from DATE,
     valid_to   DATE
 );
@@ -99,7 +118,59 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
     reason      VARCHAR NOT NULL,
     raw         VARCHAR
 );
+CREATE TABLE IF NOT EXISTS client_aliases (
+    dataset_id INTEGER NOT NULL,
+    alias      VARCHAR NOT NULL,
+    client     VARCHAR NOT NULL,
+    PRIMARY KEY (dataset_id, alias)
+);
+CREATE TABLE IF NOT EXISTS client_groups (
+    dataset_id INTEGER NOT NULL,
+    client     VARCHAR NOT NULL,
+    group_name VARCHAR NOT NULL,
+    PRIMARY KEY (dataset_id, client)
+);
+CREATE TABLE IF NOT EXISTS client_merge_rejections (
+    dataset_id INTEGER NOT NULL,
+    a          VARCHAR NOT NULL,
+    b          VARCHAR NOT NULL,
+    PRIMARY KEY (dataset_id, a, b)
+);
+CREATE OR REPLACE MACRO income_view(ds, by_group) AS TABLE
+    WITH shown AS (  -- name in income -> name to show; at most one row per name
+        SELECT a.alias AS name,
+               CASE WHEN by_group THEN coalesce(g.group_name, a.client) ELSE a.client END AS shown
+        FROM client_aliases a
+        LEFT JOIN client_groups g ON by_group AND g.dataset_id = ds AND g.client = a.client
+        WHERE a.dataset_id = ds
+        UNION ALL
+        SELECT g.client, g.group_name
+        FROM client_groups g
+        WHERE by_group AND g.dataset_id = ds
+          AND NOT EXISTS (SELECT 1 FROM client_aliases a WHERE a.dataset_id = ds AND a.alias = g.client)
+    )
+    SELECT i.dataset_id, i.date, coalesce(s.shown, i.client) AS client, i.amount, i.currency,
+           i.original_amount, i.category, i.description, i.source_line
+    FROM income i LEFT JOIN shown s ON s.name = i.client
+    WHERE i.dataset_id = ds;
 """
+
+
+INCOME_VIEW = "income_view($dataset_id, false)"  # what every analysis reads FROM (client names)
+INCOME_VIEW_BY_GROUP = "income_view($dataset_id, true)"  # … with each client group as one client
+
+
+def sql_by_group(sql: str) -> dict[bool, str]:
+    """``{False: sql, True: sql reading INCOME_VIEW_BY_GROUP}`` for a statement reading ``INCOME_VIEW``.
+
+    The flag is spelled into the SQL text, not bound: it is chosen by code between two fixed texts
+    (no user value reaches SQL this way), DuckDB then drops the group lookup from the plan when it
+    is false, and a statement still runs with only its own parameters. Raises ``ValueError`` when
+    ``sql`` does not read ``INCOME_VIEW`` (a programming error caught at import).
+    """
+    if INCOME_VIEW not in sql:
+        raise ValueError("The statement does not read income_view($dataset_id, false).")
+    return {False: sql, True: sql.replace(INCOME_VIEW, INCOME_VIEW_BY_GROUP)}
 
 
 def default_db_path() -> str:
@@ -211,9 +282,11 @@ class Store:
             cur.execute("UPDATE datasets SET name = ? WHERE id = ?", [name, dataset_id])
 
     def delete_dataset(self, dataset_id: int) -> None:
-        """Remove a dataset with its income and rejected rows, in one transaction."""
+        """Remove a dataset with its income and rejected rows, saved scenarios, client aliases,
+        client groups and rejected merge suggestions, in one transaction."""
         with self.transaction() as cur:
-            for table in ("income", "rejected_rows", "scenarios"):
+            for table in ("income", "rejected_rows", "scenarios", "client_aliases", "client_groups",
+                          "client_merge_rejections", "fx_rates"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             cur.execute("DELETE FROM settings WHERE starts_with(key, ?)", [f"dataset:{dataset_id}:"])

@@ -19,7 +19,8 @@ from analytics.store import MEMORY, Store, default_db_path
 from conftest import insert_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = {"datasets", "fx_rates", "income", "rejected_rows", "scenarios", "settings"}
+TABLES = {"datasets", "fx_rates", "income", "rejected_rows", "scenarios", "settings",
+          "client_aliases", "client_groups", "client_merge_rejections"}
 
 
 def _tables(store: Store) -> set[str]:
