@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from analytics.clients import clients_revision
 from analytics.categories import CategoryReport, category_concentration
 from analytics.client_mix import (
     CohortCell,
@@ -40,7 +41,8 @@ def ensure_router() -> None:
     every page: in that one situation it switches the server to ``st.navigation`` mode (what
     ``st.navigation`` itself does) and, if app.py has not run yet in this session, reruns so
     app.py routes to the same page. (Streamlit's AppTest re-enters old-style mode on every run;
-    there app.py has always run first, so no rerun is made and no widget event is lost.)
+    there app.py has always run first, so no rerun is made and no widget event is lost: the page
+    draws the shared sidebar itself instead.)
     """
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -48,6 +50,9 @@ def ensure_router() -> None:
         PagesManager.uses_pages_directory = False
         if not st.session_state.get(SHELL_RAN_KEY):
             st.rerun()
+        from pages.sidebar import dataset_picker  # here only: the sidebar module imports this one
+
+        dataset_picker()  # what app.py would have drawn
 
 
 @st.cache_resource(show_spinner=False)
@@ -106,9 +111,15 @@ def set_active_dataset(dataset_id: int) -> None:
     st.session_state[ACTIVE_KEY] = dataset_id
 
 
+BY_GROUP_KEY = "view_by_group"
+
+
 def dataset_revision(dataset: Dataset) -> tuple:
-    """Cache key part that changes whenever a dataset's rows could have changed."""
-    return (dataset.id, dataset.content_hash, dataset.rows_imported, str(dataset.imported_at))
+    """Cache key part that changes whenever what a dataset's figures are computed from could have
+    changed: its rows, its client aliases and groups, and whether groups count as one client
+    (``revision[-1]``, the sidebar's "by group" switch)."""
+    return (dataset.id, dataset.content_hash, dataset.rows_imported, str(dataset.imported_at),
+            clients_revision(get_store(), dataset.id), bool(st.session_state.get(BY_GROUP_KEY)))
 
 
 @st.cache_data(show_spinner="Measuring concentration…", max_entries=64)
@@ -120,7 +131,7 @@ def cached_window(db_path: str, revision: tuple, spec: WindowSpec) -> Window | N
 def cached_concentration(db_path: str, revision: tuple, window: Window) -> ConcentrationReport | str:
     """The report, or the user-facing message when the window has no positive revenue."""
     try:
-        return concentration(_store_for(db_path), revision[0], window)
+        return concentration(_store_for(db_path), revision[0], window, by_group=revision[-1])
     except NoRevenueError as exc:
         return str(exc)
 
@@ -130,7 +141,7 @@ def cached_baseline(db_path: str, revision: tuple, months: int) -> Baseline | st
     """Per-client run-rates (the only part of a scenario that reads ``income``), or the message
     saying why there is none. Scenario arithmetic on top of it runs on every input change."""
     try:
-        return client_baseline(_store_for(db_path), revision[0], months)
+        return client_baseline(_store_for(db_path), revision[0], months, by_group=revision[-1])
     except NoBaselineError as exc:
         return str(exc)
 
@@ -153,21 +164,24 @@ class ClientMix:
 @st.cache_data(show_spinner="Tracing revenue over time…", max_entries=32)
 def cached_over_time(db_path: str, revision: tuple) -> OverTime:
     store = _store_for(db_path)
-    return OverTime(revenue_by_period(store, revision[0], "month"), concentration_over_time(store, revision[0]))
+    by_group = revision[-1]
+    return OverTime(revenue_by_period(store, revision[0], "month", by_group=by_group),
+                    concentration_over_time(store, revision[0], by_group=by_group))
 
 
 @st.cache_data(show_spinner="Splitting revenue by client age…", max_entries=32)
 def cached_client_mix(db_path: str, revision: tuple) -> ClientMix:
-    store = _store_for(db_path)
-    return ClientMix(new_vs_returning(store, revision[0]), revenue_by_tenure(store, revision[0]),
-                     cohort_revenue(store, revision[0]))
+    store, by_group = _store_for(db_path), revision[-1]
+    return ClientMix(new_vs_returning(store, revision[0], by_group=by_group),
+                     revenue_by_tenure(store, revision[0], by_group=by_group),
+                     cohort_revenue(store, revision[0], by_group=by_group))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_categories(db_path: str, revision: tuple, window: Window) -> CategoryReport | None:
     """Revenue by category in the window; None when the dataset has no category or no positive one."""
     try:
-        return category_concentration(_store_for(db_path), revision[0], window)
+        return category_concentration(_store_for(db_path), revision[0], window, by_group=revision[-1])
     except NoRevenueError:
         return None
 

@@ -191,3 +191,29 @@ def test_private_memory_mode_keeps_sessions_apart(monkeypatch):
     assert names == ["Demo: a small design studio"]  # session B: only its own demo, not A's file
     second.switch_page("pages/overview.py").run()
     assert "Session A Secret Client" not in str([m.value for m in second.markdown])
+
+
+def test_clients_page_merges_a_suggested_duplicate_and_groups_clients(db_path):
+    # By hand: "Acme GmbH" 600 and "ACME GmbH." 200 are one client (case and punctuation) → 800 of
+    # 1,000 after the merge = 80.0%; before, the largest single spelling was 600 = 60.0%.
+    _import_csv(db_path, "date,client,amount\n2026-01-05,Acme GmbH,600\n2026-01-20,ACME GmbH.,200\n"
+                         "2026-02-05,Beta Ltd,120\n2026-02-20,Gamma AG,80\n", "dupes")
+    at = run_app()
+    assert _metric(at, "Top client share") == "60.0%"
+    at.switch_page("pages/clients.py").run()
+    assert not at.exception
+    at.button(key="merge_0").click().run()
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "Top client share") == "80.0%"
+
+    # Beta 120 + Gamma 80 under one parent: by group, the shares are 800 and 200.
+    at.switch_page("pages/clients.py").run()
+    at.multiselect[0].set_value(["Beta Ltd", "Gamma AG"])  # a form: set, then submit in one run
+    at.text_input[0].set_value("Beta Holding")
+    next(b for b in at.button if b.label == "Create or extend group").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.switch_page("pages/overview.py").run()
+    assert [t.key for t in at.toggle] == ["view_by_group"], [e.value for e in at.error]
+    at.toggle(key="view_by_group").set_value(True).run()
+    assert _metric(at, "Top 3 clients") == "100.0%"
+    assert "Beta Holding" in [r for r in at.dataframe[0].value["Client"]]
