@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..store import Dataset, Store
-from . import values
+from . import presets, records, values
 from .dialect import Dialect, sniff
 from .errors import IngestError
 from .lines import number_lines
@@ -67,10 +67,18 @@ class ImportPlan:
     currency: str | None
     preview: list[dict[str, str | None]]
     warnings: list[str] = field(default_factory=list)
+    preset: str | None = None  # the platform layout in use (see .presets), "bank", or None (generic)
+    amount_kind: str | None = None  # "gross"/"net" where the preset has both, else None
 
     @property
     def needs_date_order_choice(self) -> bool:
         return self.date_order.ambiguous
+
+    @property
+    def preset_label(self) -> str | None:
+        """The layout in use as the UI names it ("PayPal activity download"), None for a generic file."""
+        preset = presets.get(self.preset)
+        return preset.label if preset else None
 
     def close(self) -> None:
         self.source.cleanup()
@@ -106,9 +114,11 @@ def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = Import
                     if dialect.has_header
                     else "The file has no rows that can be read as a table."
                 )
-            mapping = settings.mapping or complete_from_values(
-                con, "eb_sample", dialect.columns, guess_from_headers(dialect.columns)
-            )
+            guessed = guess_from_headers(dialect.columns)
+            preset = presets.choose(settings.preset, dialect.columns, settings.mapping or guessed)
+            kind, kind_warning = presets.check_amount_kind(preset, settings.amount_kind)
+            mapping = settings.mapping or _layout_mapping(con, dialect.columns, preset, kind, guessed)
+            preset = presets.bank_if_credit_debit(preset, mapping)
             plan = ImportPlan(
                 original_path=str(path),
                 source=source,
@@ -116,10 +126,13 @@ def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = Import
                 mapping=mapping,
                 decimal=values.Detected("."  , False, ""),
                 date_order=values.Detected("dmy", False, ""),
-                currency=settings.currency,
+                currency=settings.currency or (preset.currency if preset else None),
                 preview=_preview(con),
+                preset=preset.name if preset else None,
+                amount_kind=kind,
             )
             _detect_value_settings(con, plan, settings)
+            plan.warnings += [kind_warning] if kind_warning else []
             return plan
     except BaseException:
         source.cleanup()
@@ -127,15 +140,43 @@ def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = Import
 
 
 def replan(plan: ImportPlan, settings: ImportSettings) -> ImportPlan:
-    """Apply the user's changes (mapping, decimal mark, date order, currency) to a plan."""
+    """Apply the user's changes (mapping, decimal mark, date order, currency, layout, amount kind).
+
+    ``settings.preset``/``amount_kind`` None keep the plan's. A mapping that differs from the plan's
+    is the user's and is used as given; otherwise a change of layout or amount kind takes that
+    layout's columns (so the amount column follows a switch from gross to net)."""
     if settings.encoding or (settings.delimiter and settings.delimiter != plan.dialect.delimiter):
         plan.close()
         return inspect_file(plan.original_path, settings)
-    new = replace(plan, mapping=settings.mapping or plan.mapping, currency=settings.currency or plan.currency)
+    columns = plan.dialect.columns
+    users = settings.mapping if settings.mapping is not None and settings.mapping != plan.mapping else None
     with duckdb.connect() as con:
-        _load_sample(con, new.source.path, new.dialect)
+        _load_sample(con, plan.source.path, plan.dialect)
+        preset = presets.choose(settings.preset or plan.preset or presets.GENERIC, columns, users or plan.mapping)
+        kind, kind_warning = presets.check_amount_kind(preset, settings.amount_kind or plan.amount_kind)
+        name = preset.name if preset else None
+        changed = name != plan.preset or kind != plan.amount_kind
+        mapping = users or plan.mapping
+        if not users and changed:
+            mapping = _layout_mapping(con, columns, preset, kind, guess_from_headers(columns))
+        preset = presets.bank_if_credit_debit(preset, mapping)
+        currency = settings.currency or (plan.currency if not changed else (preset.currency if preset else None))
+        new = replace(
+            plan, mapping=mapping, currency=currency, preset=preset.name if preset else None, amount_kind=kind
+        )
         _detect_value_settings(con, new, settings)
+    new.warnings += [kind_warning] if kind_warning else []
     return new
+
+
+def _layout_mapping(
+    con: duckdb.DuckDBPyConnection, columns: tuple[str, ...], preset: presets.Preset | None, kind: str | None,
+    guessed: ColumnMapping,
+) -> ColumnMapping:
+    """A platform preset's columns, else the header guess; missing required roles from the values."""
+    if preset is not None and preset.signature:
+        guessed = presets.mapping_for(preset, columns, kind)
+    return complete_from_values(con, "eb_sample", columns, guessed)
 
 
 def _load_sample(con: duckdb.DuckDBPyConnection, path: str, dialect: Dialect) -> None:
@@ -177,10 +218,17 @@ def _detect_value_settings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, set
     if dup := plan.mapping.duplicates():
         raise IngestError(f"Column {dup[0]!r} is mapped to two roles; each column can play one role only.")
     m = plan.mapping
+    if m.amount_conflict():
+        raise IngestError(
+            f"Choose either one amount column ({m.amount!r}) or a credit/debit pair of columns, not both."
+        )
+    # The decimal mark is read from the amount column, or from the credit and debit columns together.
+    amounts = [quote_ident(c) for c in (m.amount, m.credit, m.debit) if c]
+    relation = " UNION ALL ".join(f"SELECT {c} AS amount FROM eb_sample" for c in amounts)
     plan.decimal = (
         values.Detected(settings.decimal, False, "chosen by you")
         if settings.decimal
-        else values.detect_decimal_mark(con, "eb_sample", quote_ident(m.amount), plan.dialect.delimiter)
+        else values.detect_decimal_mark(con, f"({relation})", "amount", plan.dialect.delimiter)
     )
     plan.date_order = (
         values.Detected(settings.date_order, False, "chosen by you")
@@ -291,66 +339,9 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
 
 
 def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset: int | None) -> None:
-    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is good).
-
-    ``line_offset`` (see :func:`.lines.number_lines`): the line is ``rn + line_offset``; None means
-    look it up in ``eb_lines``."""
-    if line_offset is None:
-        line, source = "l.line", "eb_raw r JOIN eb_lines l USING (rn)"
-    else:
-        line, source = f"r.rn + {int(line_offset)}", "eb_raw r"
-    m = plan.mapping
-    q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
-    plain = values.plain_amount_sql(q["amount"], plan.decimal.value)
-    amount_parts = f"CASE WHEN NOT {plain} THEN {values.amount_parts_sql(q['amount'])} END"
-    date_value = values.date_sql(q["date"], values.date_parts_sql(q["date"]), plan.date_order.value)
-    amount_value = values.amount_sql("ap", plan.decimal.value)
-    client = values.client_sql(q["client"])
-    currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
-    optional = {
-        role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
-    }
-    order_word = "DD/MM/YYYY" if plan.date_order.value == "dmy" else "MM/DD/YYYY"
-    cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
-        WITH fields AS (
-            SELECT r.rn, {line} AS line, {q['date']} AS date_text, {q['amount']} AS amount_text, {plain} AS plain,
-                   {amount_parts} AS ap, {date_value} AS date, {client} AS client, {currency_col} AS currency_text,
-                   {optional['category']} AS category, {optional['description']} AS description
-            FROM {source}
-        ), parsed AS (
-            SELECT *,
-                   CASE WHEN plain THEN {values.plain_amount_value_sql('amount_text')} ELSE {amount_value} END AS amount,
-                   coalesce(currency_text, CASE WHEN NOT plain THEN {values.amount_currency_sql('ap')} END, ?) AS currency
-            FROM fields
-        )
-        SELECT rn, line, date, client, amount, currency, category, description,
-            concat_ws('; ',
-                CASE WHEN nullif(trim(date_text), '') IS NULL THEN 'missing date'
-                     WHEN date IS NULL THEN 'unreadable date ''' || left(date_text, 40) || ''' (expected {order_word} or YYYY-MM-DD)' END,
-                CASE WHEN client IS NULL THEN 'missing client' END,
-                CASE WHEN nullif(trim(amount_text), '') IS NULL THEN 'missing amount'
-                     WHEN amount IS NULL THEN 'unreadable amount ''' || left(amount_text, 40) || ''' (decimal mark ''{plan.decimal.value}'')' END,
-                CASE WHEN NOT regexp_full_match(currency, '[A-Z]{{3}}') THEN 'unknown currency ''' || left(currency, 20) || '''' END
-            ) AS reason
-        FROM parsed""",
-        [plan.currency],
-    )
-    _merge_case_variants(cur)
-
-
-def _merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
-    """Clients that differ only by letter case are one client, shown by its most frequent spelling
-    (ties: the spelling that appears first in the file)."""
-    cur.execute(
-        """UPDATE eb_parsed SET client = c.canonical
-           FROM (SELECT lower(client) AS key,
-                        first(client ORDER BY n DESC, first_line) AS canonical, count(*) AS spellings
-                 FROM (SELECT client, count(*) AS n, min(line) AS first_line
-                       FROM eb_parsed WHERE client IS NOT NULL GROUP BY client)
-                 GROUP BY key HAVING count(*) > 1) c
-           WHERE lower(eb_parsed.client) = c.key"""
-    )
+    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is income): see
+    :mod:`.records` (parsing, amounts) and :mod:`.row_filters` (which rows are income)."""
+    records.parse_records(cur, plan, line_offset)
 
 
 def _base_currency(cur: duckdb.DuckDBPyConnection) -> str:

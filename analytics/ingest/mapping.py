@@ -8,6 +8,13 @@ Guessed in two steps, and always shown to the user, who can change it:
 2. **Values**, for required roles still missing: the column where most sample values parse as
    dates is the date; among the rest, where most parse as amounts is the amount; the remaining
    column with the most distinct text values is the client.
+
+Bank statements often have no single amount but a **credit/debit pair** of columns ("Credit"/
+"Debit", "Money in"/"Money out", "Haben"/"Soll", "Ma"/"Wn", "Uznania"/"Obciążenia",
+"Приход"/"Расход", "Поступление"/"Списание"): the roles ``credit`` and ``debit``. They are guessed
+only as a pair (both headers found; one of them alone says nothing, and "Приход" alone stays the
+amount), and when they are, ``amount`` is left empty: a mapping has either one amount column or a
+credit (and usually a debit) column, never both. :mod:`.records` turns the pair into one amount.
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ import duckdb
 
 from . import values
 
-REQUIRED_ROLES = ("date", "client", "amount")
+REQUIRED_ROLES = ("date", "client", "amount")  # "amount" may be a credit column instead (see BANK_ROLES)
 OPTIONAL_ROLES = ("currency", "category", "description")
-ROLES = REQUIRED_ROLES + OPTIONAL_ROLES
+BANK_ROLES = ("credit", "debit")  # a bank statement's money-in / money-out columns, instead of an amount
+ROLES = REQUIRED_ROLES + OPTIONAL_ROLES + BANK_ROLES
 
 #: Header synonyms per role, lower-case. Order matters only for readability.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -30,14 +38,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "value date", "created", "created date", "created (utc)", "day",
         "дата", "дата платежа", "дата операции", "дата оплаты", "дата поступления",
         "data", "data operacji", "data księgowania", "data transakcji", "data płatności", "data wpływu",
-        "datum", "buchungsdatum", "zahlungsdatum", "rechnungsdatum", "wertstellung", "valuta",
+        "datum", "buchungsdatum", "buchungstag", "zahlungsdatum", "rechnungsdatum", "wertstellung", "valuta",
     ),
     "client": (
         "client", "customer", "client name", "customer name", "customer description", "company", "payer",
-        "counterparty", "from", "name", "bill to", "contact", "account name",
+        "counterparty", "counterparty name", "payer name", "payer/payee", "other party", "from", "name",
+        "bill to", "contact", "account name",
         "клиент", "контрагент", "плательщик", "заказчик", "покупатель", "наименование контрагента",
+        "отправитель", "отправитель/получатель", "плательщик/получатель",
         "klient", "kontrahent", "nadawca", "płatnik", "zleceniodawca", "nazwa kontrahenta", "firma",
+        "nadawca/odbiorca", "nadawca / odbiorca", "dane kontrahenta",
         "kunde", "auftraggeber", "zahlungspflichtiger", "kundenname", "name des kunden", "auftraggeber/empfänger",
+        "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "name zahlungsbeteiligter",
     ),
     "amount": (
         "amount", "sum", "total", "gross", "net", "value", "amount paid", "paid", "payment", "revenue", "income",
@@ -55,12 +67,28 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "описание", "назначение платежа", "комментарий", "opis", "tytuł", "tytul", "tytuł operacji",
         "beschreibung", "verwendungszweck", "notiz", "bemerkung",
     ),
+    "credit": (
+        "credit", "credits", "credit amount", "money in", "paid in", "deposit", "deposits", "incoming",
+        "приход", "поступление", "поступления", "зачисление", "зачисления", "кредит",
+        "uznania", "uznanie", "wpływy", "wpływ", "ma",
+        "haben", "gutschrift", "gutschriften", "eingang", "eingänge",
+    ),
+    "debit": (
+        "debit", "debits", "debit amount", "money out", "paid out", "withdrawal", "withdrawals", "outgoing",
+        "расход", "списание", "списания", "дебет",
+        "obciążenia", "obciążenie", "wypływy", "wypływ", "wn",
+        "soll", "lastschrift", "lastschriften", "ausgang", "ausgänge",
+    ),
 }
 
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """Column name for each role; optional roles may be None."""
+    """Column name for each role; optional roles may be None.
+
+    ``credit``/``debit`` (bank statements) stand in for ``amount``: a mapping with a credit column
+    needs no amount column (and must not have one: see :meth:`amount_conflict`).
+    """
 
     date: str | None = None
     client: str | None = None
@@ -68,9 +96,23 @@ class ColumnMapping:
     currency: str | None = None
     category: str | None = None
     description: str | None = None
+    credit: str | None = None
+    debit: str | None = None
 
     def missing_required(self) -> list[str]:
-        return [role for role in REQUIRED_ROLES if getattr(self, role) is None]
+        """The required roles with no column; ``amount`` counts as present when ``credit`` is."""
+        return [
+            role for role in REQUIRED_ROLES
+            if getattr(self, role) is None and not (role == "amount" and self.credit is not None)
+        ]
+
+    @property
+    def has_credit_debit(self) -> bool:
+        return self.credit is not None or self.debit is not None
+
+    def amount_conflict(self) -> bool:
+        """True when both an amount column and a credit/debit column are chosen (one or the other)."""
+        return self.amount is not None and self.has_credit_debit
 
     def as_dict(self) -> dict[str, str | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -81,16 +123,26 @@ class ColumnMapping:
 
 
 def normalise_header(name: str) -> str:
-    name = name.replace("\ufeff", "").strip().strip("\"'").lower()
+    """Lower-case, no BOM, quotes, ``*`` marks (Xero marks its required columns ``*ContactName``) or
+    ``#`` marks (mBank writes ``#Data operacji``) around it, runs of spaces/underscores as one space."""
+    name = name.replace("\ufeff", "").strip().strip("\"'").lstrip("*#").lower()
     return re.sub(r"[\s_]+", " ", name).strip(" :.")
 
 
 def guess_from_headers(columns: tuple[str, ...]) -> ColumnMapping:
-    """Assign roles by header name; each column gets at most one role."""
+    """Assign roles by header name; each column gets at most one role.
+
+    The credit/debit pair is looked for first (exact names, then names containing a synonym) and
+    kept only when both are found; the amount role is then left empty.
+    """
     normalised = {col: normalise_header(col) for col in columns}
     chosen: dict[str, str] = {}
+    credit = _find(normalised, "credit", ())
+    debit = _find(normalised, "debit", (credit,))
+    if credit and debit:
+        chosen.update(credit=credit, debit=debit, amount=None)
     for exact in (True, False):
-        for role in ROLES:
+        for role in REQUIRED_ROLES + OPTIONAL_ROLES:
             if role in chosen:
                 continue
             for col, norm in normalised.items():
@@ -99,7 +151,16 @@ def guess_from_headers(columns: tuple[str, ...]) -> ColumnMapping:
                 if _matches(norm, SYNONYMS[role], exact):
                     chosen[role] = col
                     break
-    return ColumnMapping(**chosen)
+    return ColumnMapping(**{role: col for role, col in chosen.items() if col is not None})
+
+
+def _find(normalised: dict[str, str], role: str, taken: tuple[str | None, ...]) -> str | None:
+    """The first column whose name is a synonym of ``role`` (exact names first), not in ``taken``."""
+    for exact in (True, False):
+        for col, norm in normalised.items():
+            if col not in taken and _matches(norm, SYNONYMS[role], exact):
+                return col
+    return None
 
 
 def _matches(norm: str, synonyms: tuple[str, ...], exact: bool) -> bool:
@@ -133,6 +194,8 @@ def complete_from_values(
         return max(candidates)[1] if candidates else None
 
     for role, metric, minimum in (("date", "date_share", 0.8), ("amount", "amount_share", 0.8)):
+        if role == "amount" and mapping.credit is not None:
+            continue  # the credit column is the amount
         if getattr(mapping, role) is None and (col := best(metric, minimum)):
             updates[role] = col
             taken.add(col)

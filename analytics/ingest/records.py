@@ -1,0 +1,167 @@
+"""Parse every record of ``eb_raw`` (all fields as text) into ``eb_parsed`` in one SQL statement.
+
+``eb_parsed(rn, line, date, client, amount, currency, category, description, reason)``: ``reason``
+is '' for an income row, else why the row is not imported. Rules:
+
+- **Date, client, currency, category, description**: parsed by :mod:`.values`; a preset's client
+  column is filled from its fallback column where empty (Stripe: Customer Email).
+- **Amount**, one of:
+    * the amount column, less a preset's refunded and fee columns where it has them
+      (:class:`.presets.AmountSpec`; their absolute values; an empty cell is 0);
+    * a **credit/debit pair** (bank statements): a credit that is not empty or zero is the amount;
+      otherwise a debit that is not empty or zero is an outgoing payment of minus its absolute value;
+      both empty is a missing amount.
+  The currency is the currency column's, else a symbol or code next to the amount, else the plan's.
+- **Generic files** (no preset, not a bank statement): a negative amount is a refund and stays
+  negative income.
+- **Which rows are income**: :mod:`.row_filters` (totals rows, preset rules, direction), whose
+  reason replaces any parse problem of the row.
+
+Clients that differ only by letter case are then merged (:func:`merge_case_variants`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from . import row_filters, values
+from .mapping import quote_ident
+
+if TYPE_CHECKING:
+    from .importer import ImportPlan
+
+
+def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset: int | None) -> None:
+    """Build ``eb_parsed`` for ``plan``.
+
+    ``line_offset`` (see :func:`.lines.number_lines`): the line is ``rn + line_offset``; None means
+    look it up in ``eb_lines``."""
+    if line_offset is None:
+        line, source = "l.line", "eb_raw r JOIN eb_lines l USING (rn)"
+    else:
+        line, source = f"r.rn + {int(line_offset)}", "eb_raw r"
+    m = plan.mapping
+    decimal = plan.decimal.value
+    applied = row_filters.apply(plan.preset, plan.amount_kind, plan.dialect.columns, m)
+    p = row_filters.Params()
+    q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
+
+    inputs = {"main": m.amount, "credit": m.credit, "debit": m.debit}
+    if applied:
+        inputs["refunded"] = applied.refunded
+        inputs.update({f"fee{i}": col for i, col in enumerate(applied.fees)})
+    inputs = {name: col for name, col in inputs.items() if col}
+    field_cols, value_cols = [], []
+    for name, col in inputs.items():
+        qc = quote_ident(col)
+        plain = values.plain_amount_sql(qc, decimal)
+        field_cols.append(
+            f"{qc} AS {name}_text, {plain} AS {name}_plain, CASE WHEN NOT {plain} THEN {values.amount_parts_sql(qc)} END AS {name}_ap"
+        )
+        value_cols.append(
+            f"CASE WHEN {name}_plain THEN {values.plain_amount_value_sql(f'{name}_text')} "
+            f"ELSE {values.amount_sql(f'{name}_ap', decimal)} END AS {name}_val"
+        )
+
+    if m.credit:
+        amount, amount_text, symbol = _credit_debit(m.debit is not None)
+    else:
+        adjust = "".join(f" - coalesce(abs({n}_val), 0)" for n in inputs if n == "refunded" or n.startswith("fee"))
+        amount = row_filters.signed_amount_sql(applied, f"(main_val{adjust})", p)
+        amount_text = "main_text"
+        symbol = f"CASE WHEN NOT main_plain THEN {values.amount_currency_sql('main_ap')} END"
+    unreadable_adjustments = [
+        f"CASE WHEN nullif(trim({n}_text), '') IS NOT NULL AND {n}_val IS NULL THEN 'unreadable amount ''' || "
+        f"left({n}_text, 40) || ''' in column ' || {p.bind(col)} END"
+        for n, col in inputs.items() if n == "refunded" or n.startswith("fee")
+    ]
+
+    date_value = values.date_sql(q["date"], values.date_parts_sql(q["date"]), plan.date_order.value)
+    client_col = q["client"]
+    if applied and applied.client_fallback:
+        fallbacks = ", ".join(quote_ident(c) for c in applied.client_fallback)
+        client_col = f"coalesce(nullif(trim({q['client']}), ''), {fallbacks})"
+    client = values.client_sql(client_col)
+    currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
+    optional = {
+        role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
+    }
+    order_word = "DD/MM/YYYY" if plan.date_order.value == "dmy" else "MM/DD/YYYY"
+    extra_fields = "".join(f", {f}" for f in field_cols + row_filters.rule_fields_sql(applied))
+    extra_values = "".join(f", {v}" for v in value_cols)
+    is_total = row_filters.totals_word_sql(q["client"], row_filters.first_text_sql(plan.dialect.columns), q["date"])
+    rule_reason = row_filters.rule_reason_sql(applied, p)
+    direction = row_filters.direction_reason_sql(applied, "amount", p)
+    problems = ", ".join(
+        [
+            "CASE WHEN nullif(trim(date_text), '') IS NULL THEN 'missing date' "
+            f"WHEN date IS NULL THEN 'unreadable date ''' || left(date_text, 40) || ''' (expected {order_word} or YYYY-MM-DD)' END",
+            "CASE WHEN client IS NULL THEN 'missing client' END",
+            "CASE WHEN nullif(trim(amount_text), '') IS NULL THEN 'missing amount' "
+            f"WHEN amount IS NULL THEN 'unreadable amount ''' || left(amount_text, 40) || ''' (decimal mark ''{decimal}'')' END",
+            *unreadable_adjustments,
+            "CASE WHEN NOT regexp_full_match(currency, '[A-Z]{3}') THEN 'unknown currency ''' || left(currency, 20) || '''' END",
+        ]
+    )
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
+        WITH fields AS (
+            SELECT r.rn, {line} AS line, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
+                   {currency_col} AS currency_text, {optional['category']} AS category,
+                   {optional['description']} AS description, {is_total} AS is_total{extra_fields}
+            FROM {source}
+        ), parsed AS (
+            SELECT *{extra_values} FROM fields
+        ), amounts AS (
+            SELECT *, {amount} AS amount, {amount_text} AS amount_text,
+                   coalesce(currency_text, {symbol}, {p.bind(plan.currency)}) AS currency
+            FROM parsed
+        )
+        SELECT rn, line, date, client, amount, currency, category, description,
+            CASE WHEN is_total THEN '{row_filters.TOTALS_REASON}'
+                 ELSE coalesce({rule_reason}, {direction}, concat_ws('; ', {problems}))
+            END AS reason
+        FROM amounts""",
+        p.values,
+    )
+    row_filters.mark_sum_rows(cur)
+    merge_case_variants(cur)
+
+
+def _credit_debit(has_debit: bool) -> tuple[str, str, str]:
+    """(amount, amount text, currency symbol) SQL for a credit column and an optional debit column."""
+    credit_used = "(nullif(trim(credit_text), '') IS NOT NULL AND coalesce(credit_val <> 0, true))"
+    if not has_debit:
+        symbol = f"CASE WHEN NOT credit_plain THEN {values.amount_currency_sql('credit_ap')} END"
+        return "credit_val", "credit_text", symbol
+    debit_used = "(nullif(trim(debit_text), '') IS NOT NULL AND coalesce(debit_val <> 0, true))"
+    amount = (
+        f"CASE WHEN {credit_used} THEN credit_val WHEN {debit_used} THEN -abs(debit_val) "
+        "ELSE coalesce(credit_val, -abs(debit_val)) END"
+    )
+    text = (
+        f"CASE WHEN {credit_used} THEN credit_text WHEN {debit_used} THEN debit_text "
+        "ELSE coalesce(nullif(trim(credit_text), ''), debit_text) END"
+    )
+    symbol = (
+        f"CASE WHEN {credit_used} OR NOT {debit_used} THEN (CASE WHEN NOT credit_plain THEN "
+        f"{values.amount_currency_sql('credit_ap')} END) "
+        f"ELSE (CASE WHEN NOT debit_plain THEN {values.amount_currency_sql('debit_ap')} END) END"
+    )
+    return amount, text, symbol
+
+
+def merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
+    """Clients that differ only by letter case are one client, shown by its most frequent spelling
+    (ties: the spelling that appears first in the file)."""
+    cur.execute(
+        """UPDATE eb_parsed SET client = c.canonical
+           FROM (SELECT lower(client) AS key,
+                        first(client ORDER BY n DESC, first_line) AS canonical, count(*) AS spellings
+                 FROM (SELECT client, count(*) AS n, min(line) AS first_line
+                       FROM eb_parsed WHERE client IS NOT NULL GROUP BY client)
+                 GROUP BY key HAVING count(*) > 1) c
+           WHERE lower(eb_parsed.client) = c.key"""
+    )
