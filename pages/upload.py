@@ -10,6 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.export import rejected_rows_csv
+from analytics.ingest.mapping import BANK_ROLES
+from analytics.ingest.presets import GENERIC, PRESETS
 from analytics.ingest import (
     OPTIONAL_ROLES,
     REQUIRED_ROLES,
@@ -41,6 +43,8 @@ _ROLE_LABELS = {
     "currency": "Currency (optional)",
     "category": "Category (optional)",
     "description": "Description (optional)",
+    "credit": "Money in (credit)",
+    "debit": "Money out (debit, optional)",
 }
 
 st.title("Upload income")
@@ -99,18 +103,47 @@ elif st.session_state.get(_FILE) != uploaded.file_id:
         st.error(exc.message, icon=":material/error:")
         st.stop()
 
+def _reinspect(plan: ImportPlan, settings: ImportSettings) -> None:
+    """Read the file again with a different sheet (a workbook's sheets are separate tables)."""
+    try:
+        new = inspect_file(plan.original_path, settings)
+    except IngestError as exc:
+        st.error(exc.message, icon=":material/error:")
+        st.stop()
+    plan.source.cleanup()
+    st.session_state[_PLAN] = new
+    st.rerun()
+
+
 plan: ImportPlan | None = st.session_state.get(_PLAN)
 if plan is not None:
     st.subheader("1. How the file is read")
+    layouts = [GENERIC, *(p.name for p in PRESETS)]
+    labels = {GENERIC: "Generic table", **{p.name: p.label for p in PRESETS}}
+    top = st.columns(3)
+    layout = top[0].selectbox("Layout", layouts, index=layouts.index(plan.preset or GENERIC),
+                              format_func=labels.get, help="Recognised from the column names; change it if wrong.")
+    amount_kind = plan.amount_kind
+    if plan.amount_kind is not None:
+        amount_kind = top[1].radio("Amounts", ["gross", "net"], index=["gross", "net"].index(plan.amount_kind),
+                                   format_func={"gross": "Gross (what the client paid)",
+                                                "net": "Net (after platform fees)"}.get, horizontal=True)
+    if plan.source.sheets:
+        sheet = top[2].selectbox("Sheet", plan.source.sheets, index=plan.source.sheets.index(plan.source.sheet))
+        if sheet != plan.source.sheet:
+            _reinspect(plan, ImportSettings(sheet=sheet))
     cols = st.columns(4)
-    delimiter = cols[0].selectbox(
-        "Delimiter", list(_DELIMITERS), index=list(_DELIMITERS).index(plan.dialect.delimiter)
-        if plan.dialect.delimiter in _DELIMITERS else 0, format_func=_DELIMITERS.get,
-    )
-    encodings = _ENCODINGS if plan.source.encoding in _ENCODINGS else [plan.source.encoding, *_ENCODINGS]
-    encoding = cols[1].selectbox(
-        "Encoding", encodings, index=encodings.index(plan.source.encoding), help="Detected from the file's bytes."
-    )
+    delimiter = plan.dialect.delimiter
+    encoding = plan.source.encoding
+    if not plan.source.sheets:  # a workbook has neither: its cells are read as they are
+        delimiter = cols[0].selectbox(
+            "Delimiter", list(_DELIMITERS), index=list(_DELIMITERS).index(plan.dialect.delimiter)
+            if plan.dialect.delimiter in _DELIMITERS else 0, format_func=_DELIMITERS.get,
+        )
+        encodings = _ENCODINGS if plan.source.encoding in _ENCODINGS else [plan.source.encoding, *_ENCODINGS]
+        encoding = cols[1].selectbox(
+            "Encoding", encodings, index=encodings.index(plan.source.encoding), help="Detected from the file's bytes."
+        )
     decimal = cols[2].radio("Decimal mark", list(_DECIMALS), index=list(_DECIMALS).index(plan.decimal.value),
                             format_func=_DECIMALS.get, help=plan.decimal.evidence)
     date_order = cols[3].radio("Dates", list(_DATE_ORDERS), index=list(_DATE_ORDERS).index(plan.date_order.value),
@@ -120,11 +153,15 @@ if plan is not None:
 
     st.subheader("2. Which column is which")
     columns = list(plan.dialect.columns)
-    role_cols = st.columns(len(REQUIRED_ROLES) + len(OPTIONAL_ROLES))
+    bank = plan.mapping.has_credit_debit
+    roles = (*REQUIRED_ROLES, *OPTIONAL_ROLES, *(BANK_ROLES if bank else ()))
+    role_cols = st.columns(4)
     chosen: dict[str, str | None] = {}
-    for box, role in zip(role_cols, (*REQUIRED_ROLES, *OPTIONAL_ROLES)):
+    for i, role in enumerate(roles):
+        box = role_cols[i % 4]
         current = getattr(plan.mapping, role)
-        options = columns if role in REQUIRED_ROLES else [_NONE, *columns]
+        required = role in ("date", "client") or (role == "amount" and not bank)
+        options = columns if required else [_NONE, *columns]
         value = box.selectbox(_ROLE_LABELS[role], options,
                               index=options.index(current) if current in options else 0, key=f"map_{role}")
         chosen[role] = None if value == _NONE else value
@@ -133,17 +170,20 @@ if plan is not None:
         value=plan.currency or "", max_chars=3, help="Leave empty to take it from the file.",
     ).strip().upper() or None
 
+    layout_changed = layout != (plan.preset or GENERIC) or amount_kind != plan.amount_kind
     wanted = ImportSettings(
         encoding=encoding if encoding != plan.source.encoding else None,
         delimiter=delimiter if delimiter != plan.dialect.delimiter else None,
-        mapping=ColumnMapping(**chosen),
-        decimal=decimal,
+        mapping=None if layout_changed else ColumnMapping(**{**plan.mapping.as_dict(), **chosen}),
+        decimal=None if layout_changed else decimal,
         date_order=date_order,
         currency=currency,
+        preset=layout,
+        amount_kind=amount_kind,
     )
     changed = (
-        wanted.encoding or wanted.delimiter or wanted.mapping != plan.mapping or decimal != plan.decimal.value
-        or date_order != plan.date_order.value or currency != plan.currency
+        layout_changed or wanted.encoding or wanted.delimiter or wanted.mapping != plan.mapping
+        or decimal != plan.decimal.value or date_order != plan.date_order.value or currency != plan.currency
     )
     if changed:
         try:

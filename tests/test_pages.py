@@ -217,3 +217,37 @@ def test_clients_page_merges_a_suggested_duplicate_and_groups_clients(db_path):
     at.toggle(key="view_by_group").set_value(True).run()
     assert _metric(at, "Top 3 clients") == "100.0%"
     assert "Beta Holding" in [r for r in at.dataframe[0].value["Client"]]
+
+
+def test_uploading_a_polish_bank_statement_with_credit_and_debit_columns(db_path):
+    at = run_app("pages/upload.py")
+    # By hand: only money in is income: Kowalski 1 000,00 + 500,00 = 1 500,00; Nowak 500,00;
+    # the 200,00 debit is an outgoing payment (listed, not imported). Top client 1 500 / 2 000 = 75.0%.
+    text = ("Data operacji;Kontrahent;Uznania;Obciążenia\n"
+            "05.03.2026;Jan Kowalski;1 000,00;\n"
+            "06.03.2026;Sklep ABC;;200,00\n"
+            "12.03.2026;Anna Nowak;500,00;\n"
+            "20.03.2026;Jan Kowalski;500,00;\n")
+    at.file_uploader[0].set_value(("wyciag.csv", text.encode("cp1250"), "text/csv")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert "Imported **3** of 4 rows" in at.success[0].value
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "Top client share") == "75.0%"
+
+
+def test_a_paypal_export_is_recognised_and_its_withdrawal_is_not_income(db_path):
+    at = run_app("pages/upload.py")
+    # By hand: gross 100.00 + 50.00 = 150.00 from two payers; the withdrawal is not income.
+    text = ('"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address",'
+            '"To Email Address","Transaction ID","Balance"\n'
+            '"03/01/2026","10:00:00","PST","Alpha Co","Express Checkout Payment","Completed","USD","100.00",'
+            '"-3.20","96.80","a@x.com","me@x.com","1A","96.80"\n'
+            '"03/02/2026","10:00:00","PST","Beta Co","Express Checkout Payment","Completed","USD","50.00",'
+            '"-1.75","48.25","b@x.com","me@x.com","2B","145.05"\n'
+            '"03/03/2026","10:00:00","PST","","General Withdrawal","Completed","USD","-145.05","0.00",'
+            '"-145.05","","","3C","0.00"\n')
+    at.file_uploader[0].set_value(("paypal.csv", text.encode(), "text/csv")).run()
+    assert at.selectbox[0].value == "paypal"
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert "Imported **2** of 3 rows" in at.success[0].value
