@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 
 from .concentration import ConcentrationReport, NoRevenueError, concentration
 from .baseline import BASELINE_MONTHS, DEFAULT_BASELINE_MONTHS, NoBaselineError, client_baseline
 from .formatting import money, months, number, percent
+from .fx import parse_user_rates
 from .ingest import ImportResult, ImportSettings, IngestError, import_file
 from .risk import percent_text
 from .scenario import Loss, Scenario, ScenarioResult, simulate, top_losses
@@ -70,12 +72,26 @@ def _add_ingest_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--decimal", choices=(".", ","), help="force the decimal mark")
     command.add_argument("--delimiter", help="force the field delimiter (e.g. ';' or 'tab')")
     command.add_argument("--encoding", help="force the text encoding (e.g. cp1251)")
+    command.add_argument("--preset", help="file layout: generic, bank, stripe, paypal, upwork, quickbooks, xero, "
+                         "freshbooks (default: recognised from the header)")
+    command.add_argument("--amounts", choices=("gross", "net"), help="gross or net where the export has both")
+    command.add_argument("--sheet", help="Excel workbook: the sheet to read (default: the first with data)")
+    command.add_argument("--base-currency", metavar="CODE", help="convert every amount to this currency "
+                         "(default: the currency most rows are in)")
+    command.add_argument("--rates", metavar="FILE", help="your own exchange rates: CSV currency,rate[,valid_from,"
+                         "valid_to] (one unit of currency = rate units of the base currency)")
 
 
 def _import_into(store: Store, args: argparse.Namespace) -> ImportResult:
     delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
+    try:
+        user_rates = tuple(parse_user_rates(Path(args.rates).read_bytes())) if args.rates else ()
+    except (OSError, ValueError) as exc:
+        raise CliError(f"--rates {args.rates}: {exc}") from exc
     settings = ImportSettings(
-        encoding=args.encoding, delimiter=delimiter, decimal=args.decimal, date_order=args.date_order
+        encoding=args.encoding, delimiter=delimiter, decimal=args.decimal, date_order=args.date_order,
+        preset=args.preset, amount_kind=args.amounts, sheet=args.sheet, base_currency=args.base_currency,
+        user_rates=user_rates,
     )
     try:
         return import_file(store, args.path, settings)

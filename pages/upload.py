@@ -24,6 +24,7 @@ from analytics.ingest import (
     replan,
 )
 from analytics.formatting import number
+from analytics.fx import parse_user_rates
 from pages.common import ensure_router, currency_note, get_store, md_escape, set_active_dataset
 
 ensure_router()
@@ -165,10 +166,27 @@ if plan is not None:
         value = box.selectbox(_ROLE_LABELS[role], options,
                               index=options.index(current) if current in options else 0, key=f"map_{role}")
         chosen[role] = None if value == _NONE else value
-    currency = st.text_input(
-        "Currency when the file does not say (ISO code, e.g. EUR, PLN, USD)",
-        value=plan.currency or "", max_chars=3, help="Leave empty to take it from the file.",
+    st.subheader("3. Currencies")
+    money_cols = st.columns(3)
+    currency = money_cols[0].text_input(
+        "Currency when the file does not say", value=plan.currency or "", max_chars=3,
+        placeholder="e.g. EUR", help="ISO code for rows that name no currency. Leave empty to take it from the file.",
     ).strip().upper() or None
+    base_currency = money_cols[1].text_input(
+        "Show everything in", value=plan.base_currency or "", max_chars=3, placeholder="most common",
+        help="Every amount is converted to this currency at the rate of its own date (European Central Bank "
+        "reference rates, or your own). Empty: the currency most rows are in.",
+    ).strip().upper() or None
+    rates_file = money_cols[2].file_uploader(
+        "Your own exchange rates (optional)", type=["csv", "txt"], key="rates_upload",
+        help="CSV with currency,rate[,valid_from,valid_to]: one unit of the currency is worth rate units of "
+        "the base currency. Needed for currencies the ECB does not publish (e.g. UAH, KZT).",
+    )
+    try:
+        user_rates = tuple(parse_user_rates(rates_file.getvalue())) if rates_file else ()
+    except ValueError as exc:
+        st.error(f"Exchange rates: {exc}", icon=":material/error:")
+        user_rates = ()
 
     layout_changed = layout != (plan.preset or GENERIC) or amount_kind != plan.amount_kind
     wanted = ImportSettings(
@@ -180,10 +198,13 @@ if plan is not None:
         currency=currency,
         preset=layout,
         amount_kind=amount_kind,
+        base_currency=base_currency,
+        user_rates=user_rates,
     )
     changed = (
         layout_changed or wanted.encoding or wanted.delimiter or wanted.mapping != plan.mapping
         or decimal != plan.decimal.value or date_order != plan.date_order.value or currency != plan.currency
+        or base_currency != plan.base_currency or user_rates != plan.user_rates
     )
     if changed:
         try:
@@ -193,7 +214,7 @@ if plan is not None:
             st.stop()
         st.rerun()
 
-    st.subheader("3. Preview")
+    st.subheader("4. Preview")
     st.caption(f"The first {len(plan.preview)} rows as read from the file ({plan.source.encoding}, "
                f"{plan.dialect.delimiter_label}-separated).")
     st.dataframe(plan.preview, hide_index=True, width="stretch")

@@ -251,3 +251,18 @@ def test_a_paypal_export_is_recognised_and_its_withdrawal_is_not_income(db_path)
     assert at.selectbox[0].value == "paypal"
     next(b for b in at.button if b.label == "Import").click().run()
     assert "Imported **2** of 3 rows" in at.success[0].value
+
+
+def test_upload_converts_a_second_currency_with_the_users_rate(db_path):
+    at = run_app("pages/upload.py")
+    # By hand, base USD: Acme 100.00 USD; Hryvnia Ltd 1,000.00 UAH × 0.025 (the user's rate) = 25.00 USD.
+    # Top client share 100 / 125 = 80.0%.
+    text = "date,client,amount,currency\n2024-03-04,Acme,100.00,USD\n2024-03-05,Hryvnia Ltd,1000.00,UAH\n"
+    at.file_uploader(key="upload_widget").set_value(("two.csv", text.encode(), "text/csv")).run()
+    at.file_uploader(key="rates_upload").set_value(("rates.csv", b"currency,rate\nUAH,0.025\n", "text/csv")).run()
+    next(t for t in at.text_input if t.label == "Show everything in").set_value("usd").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert "Imported **2** of 2 rows" in at.success[0].value
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "Top client share") == "80.0%"

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from .. import fx
+from ..fx import UserRate
 from ..store import Dataset, Store
 from . import presets, records, values
 from .dialect import Dialect, sniff
@@ -52,6 +54,8 @@ class ImportSettings:
     sheet: str | None = None  # Excel workbooks: the sheet to read (None = the first)
     preset: str | None = None  # a platform export layout by name (None = recognise from the header)
     amount_kind: str | None = None  # "gross" or "net" where a platform export has both
+    base_currency: str | None = None  # what every amount is converted to (None = the most common)
+    user_rates: tuple[UserRate, ...] = ()  # the user's own exchange rates (they override the ECB's)
 
 
 @dataclass
@@ -69,6 +73,8 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
     preset: str | None = None  # the platform layout in use (see .presets), "bank", or None (generic)
     amount_kind: str | None = None  # "gross"/"net" where the preset has both, else None
+    base_currency: str | None = None  # None: the currency most rows are in
+    user_rates: tuple[UserRate, ...] = ()
 
     @property
     def needs_date_order_choice(self) -> bool:
@@ -130,6 +136,8 @@ def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = Import
                 preview=_preview(con),
                 preset=preset.name if preset else None,
                 amount_kind=kind,
+                base_currency=_currency_code(settings.base_currency),
+                user_rates=tuple(settings.user_rates),
             )
             _detect_value_settings(con, plan, settings)
             plan.warnings += [kind_warning] if kind_warning else []
@@ -162,7 +170,9 @@ def replan(plan: ImportPlan, settings: ImportSettings) -> ImportPlan:
         preset = presets.bank_if_credit_debit(preset, mapping)
         currency = settings.currency or (plan.currency if not changed else (preset.currency if preset else None))
         new = replace(
-            plan, mapping=mapping, currency=currency, preset=preset.name if preset else None, amount_kind=kind
+            plan, mapping=mapping, currency=currency, preset=preset.name if preset else None, amount_kind=kind,
+            base_currency=_currency_code(settings.base_currency),  # None: the most common again
+            user_rates=tuple(settings.user_rates),
         )
         _detect_value_settings(con, new, settings)
     new.warnings += [kind_warning] if kind_warning else []
@@ -274,8 +284,8 @@ def import_plan(
         report(0.45, "Checking dates, clients and amounts…")
         line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
         _parse_records(cur, plan, line_offset)
-        base = plan.currency or _base_currency(cur)
-        _reject_other_currencies(cur, base)
+        base = plan.base_currency or _base_currency(cur)
+        _convert_to_base(cur, base, plan.user_rates)
         rejected = _rejected_rows(cur, plan, structural)
         (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
         rows_read = good_count + len(structural)
@@ -344,23 +354,46 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset
     records.parse_records(cur, plan, line_offset)
 
 
+def _currency_code(code: str | None) -> str | None:
+    """A user-typed currency code upper-cased; an IngestError when it is not three letters."""
+    if code is None or not code.strip():
+        return None
+    code = code.strip().upper()
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise IngestError(f"'{code}' is not a currency code: use three letters such as EUR, USD or PLN.")
+    return code
+
+
 def _base_currency(cur: duckdb.DuckDBPyConnection) -> str:
-    """The currency most good rows name (ties: alphabetical); ``XXX`` when no row names one."""
+    """The currency most good rows name (ties: one the ECB publishes, so the others convert, then
+    alphabetical); ``XXX`` when no row names one."""
     row = cur.execute(
         "SELECT currency FROM eb_parsed WHERE reason = '' AND currency IS NOT NULL "
-        "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+        "GROUP BY currency ORDER BY count(*) DESC, list_contains(?, currency) DESC, currency LIMIT 1",
+        [sorted(fx.ecb_currencies())],
     ).fetchone()
     return row[0] if row else NO_CURRENCY
 
 
-def _reject_other_currencies(cur: duckdb.DuckDBPyConnection, base: str) -> None:
-    """Rows that name no currency are in ``base``; good rows naming another currency are rejected."""
+def _convert_to_base(cur: duckdb.DuckDBPyConnection, base: str, user_rates: tuple[UserRate, ...]) -> None:
+    """Rows that name no currency are in ``base``; every other row keeps its original amount and is
+    converted at the rate of its own date (:mod:`analytics.fx`: the user's rates, else the ECB's);
+    a row with no rate for its currency and date is rejected with that reason."""
     cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [base])
+    cur.execute("ALTER TABLE eb_parsed ADD COLUMN original_amount DECIMAL(18,2)")
+    cur.execute("UPDATE eb_parsed SET original_amount = amount")
+    needs = cur.execute(
+        "SELECT currency, min(date), max(date) FROM eb_parsed WHERE reason = '' AND currency <> ? GROUP BY currency",
+        [base],
+    ).fetchall()
+    if not needs:
+        return
+    fx.build_rates_table(cur, "eb_rates", base, needs, list(user_rates))
     cur.execute(
-        """UPDATE eb_parsed SET reason = 'amount in ' || currency || ', but this dataset is in ' || ?
-                  || ' (import other currencies as a separate dataset)'
-           WHERE reason = '' AND currency <> ?""",
-        [base, base],
+        f"""UPDATE eb_parsed SET amount = {fx.convert_sql("original_amount", "currency", "date", "eb_rates")},
+                                 reason = {fx.missing_rate_reason_sql("currency", "date", "eb_rates")}
+            WHERE reason = '' AND currency <> ?""",
+        [base],
     )
 
 
@@ -401,10 +434,15 @@ def _store_dataset(
         cur.execute(
             """INSERT INTO income (dataset_id, date, client, amount, currency, original_amount, category,
                                   description, source_line)
-               SELECT ?, date, client, amount, currency, amount, category, description, line
+               SELECT ?, date, client, amount, currency, original_amount, category, description, line
                FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
             [dataset_id],
         )
+        if plan.user_rates:
+            cur.executemany(
+                "INSERT INTO fx_rates VALUES (?, ?, ?, ?, ?)",
+                [[dataset_id, r.currency, float(r.rate), r.valid_from, r.valid_to] for r in plan.user_rates],
+            )
         if rejected:
             cur.executemany(
                 "INSERT INTO rejected_rows VALUES (?, ?, ?, ?)",
