@@ -93,6 +93,9 @@ CREATE TABLE IF NOT EXISTS income (
     source_line INTEGER NOT NULL
 );
 ALTER TABLE income ADD COLUMN IF NOT EXISTS original_amount DECIMAL(18,2);  -- databases from before
+-- The period of each dataset, kept with it so listing datasets never scans income (10M rows).
+ALTER TABLE datasets ADD COLUMN IF NOT EXISTS first_date DATE;
+ALTER TABLE datasets ADD COLUMN IF NOT EXISTS last_date DATE;
 CREATE TABLE IF NOT EXISTS fx_rates (
     dataset_id INTEGER NOT NULL,
     currency   VARCHAR NOT NULL,
@@ -212,6 +215,7 @@ class Store:
         self._lock = threading.Lock()
         with self.cursor() as cur:
             cur.execute(SCHEMA)
+            self._fill_periods(cur)
 
     # -- connections ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -253,10 +257,29 @@ class Store:
     _DATASET_SELECT = """
         SELECT d.id, d.name, d.source_file, d.content_hash, d.imported_at, d.rows_read,
                d.rows_imported, d.rows_rejected, d.base_currency,
-               (SELECT min(date) FROM income i WHERE i.dataset_id = d.id),
-               (SELECT max(date) FROM income i WHERE i.dataset_id = d.id)
+               d.first_date, d.last_date
         FROM datasets d
     """
+
+    @staticmethod
+    def _fill_periods(cur: duckdb.DuckDBPyConnection) -> None:
+        """Datasets stored before the period columns existed (or by hand) get them once."""
+        cur.execute(
+            """UPDATE datasets SET first_date = p.first, last_date = p.last
+               FROM (SELECT dataset_id, min(date) AS first, max(date) AS last FROM income GROUP BY dataset_id) p
+               WHERE p.dataset_id = datasets.id AND datasets.first_date IS NULL"""
+        )
+
+    def refresh_period(self, dataset_id: int, cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Recompute a dataset's first and last date from its income rows (after rows change)."""
+        sql = """UPDATE datasets SET first_date = (SELECT min(date) FROM income WHERE dataset_id = $id),
+                                     last_date = (SELECT max(date) FROM income WHERE dataset_id = $id)
+                 WHERE id = $id"""
+        if cur is not None:
+            cur.execute(sql, {"id": dataset_id})
+            return
+        with self.cursor() as own:
+            own.execute(sql, {"id": dataset_id})
 
     def datasets(self) -> list[Dataset]:
         """Every dataset, newest import first."""

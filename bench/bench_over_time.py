@@ -35,6 +35,7 @@ def load(store: Store, csv_path: str) -> int:
         cur.execute(
             "INSERT INTO income SELECT ?, date, client, amount, currency, category, description, 0 "
             "FROM read_csv(?) ORDER BY date", [dataset_id, csv_path])
+        store.refresh_period(dataset_id, cur)
     return dataset_id
 
 

@@ -64,6 +64,7 @@ def insert_dataset(
                 "UPDATE income SET category = ? WHERE dataset_id = ? AND source_line = ?",
                 [[category, dataset_id, line] for line, category in enumerate(categories, start=2)],
             )
+        store.refresh_period(dataset_id, cur)
     return dataset_id
 
 

@@ -375,3 +375,17 @@ def test_threads_share_one_store(tmp_path):
     with Store(path) as again:  # and all of it was committed to the file
         assert _count(again, "income") == 200
         assert _count(again, "settings") == 200
+
+
+def test_dataset_periods_are_filled_for_databases_from_before(tmp_path):
+    # A database written before datasets kept their period: the first and last dates are NULL
+    # until the store is opened again, which fills them once from the income rows.
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        dataset_id = insert_dataset(store, [("2024-03-05", "A", "10"), ("2024-01-02", "B", "5")])
+        with store.cursor() as cur:
+            cur.execute("UPDATE datasets SET first_date = NULL, last_date = NULL")
+        assert store.dataset(dataset_id).first_date is None
+    with Store(path) as store:
+        d = store.dataset(dataset_id)
+        assert (d.first_date, d.last_date) == (date(2024, 1, 2), date(2024, 3, 5))

@@ -438,6 +438,12 @@ def _store_dataset(
                FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
             [dataset_id],
         )
+        cur.execute(
+            """UPDATE datasets SET first_date = p.first, last_date = p.last
+               FROM (SELECT min(date) AS first, max(date) AS last FROM eb_parsed WHERE reason = '') p
+               WHERE id = ?""",
+            [dataset_id],
+        )
         if plan.user_rates:
             cur.executemany(
                 "INSERT INTO fx_rates VALUES (?, ?, ?, ?, ?)",
