@@ -24,17 +24,15 @@ from pathlib import Path
 
 import duckdb
 
-from .. import fx
 from ..fx import UserRate
 from ..store import Dataset, Store
-from . import presets, records, values
+from . import currencies, presets, records, values
 from .dialect import Dialect, sniff
 from .errors import IngestError
 from .lines import number_lines
 from .mapping import ColumnMapping, complete_from_values, guess_from_headers, quote_ident
 from .source import TextSource, open_text_source
 
-NO_CURRENCY = "XXX"  # ISO 4217 "no currency": the file never says which currency it is in
 PREVIEW_ROWS = 20
 _PROFILE_ROWS = 2000
 
@@ -136,7 +134,7 @@ def inspect_file(path: str | os.PathLike[str], settings: ImportSettings = Import
                 preview=_preview(con),
                 preset=preset.name if preset else None,
                 amount_kind=kind,
-                base_currency=_currency_code(settings.base_currency),
+                base_currency=currencies.currency_code(settings.base_currency),
                 user_rates=tuple(settings.user_rates),
             )
             _detect_value_settings(con, plan, settings)
@@ -171,7 +169,7 @@ def replan(plan: ImportPlan, settings: ImportSettings) -> ImportPlan:
         currency = settings.currency or (plan.currency if not changed else (preset.currency if preset else None))
         new = replace(
             plan, mapping=mapping, currency=currency, preset=preset.name if preset else None, amount_kind=kind,
-            base_currency=_currency_code(settings.base_currency),  # None: the most common again
+            base_currency=currencies.currency_code(settings.base_currency),  # None: the most common again
             user_rates=tuple(settings.user_rates),
         )
         _detect_value_settings(con, new, settings)
@@ -284,8 +282,8 @@ def import_plan(
         report(0.45, "Checking dates, clients and amounts…")
         line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
         _parse_records(cur, plan, line_offset)
-        base = plan.base_currency or _base_currency(cur)
-        _convert_to_base(cur, base, plan.user_rates)
+        base = plan.base_currency or currencies.base_currency(cur)
+        currencies.convert_to_base(cur, base, plan.user_rates)
         rejected = _rejected_rows(cur, plan, structural)
         (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
         rows_read = good_count + len(structural)
@@ -352,49 +350,6 @@ def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset
     """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is income): see
     :mod:`.records` (parsing, amounts) and :mod:`.row_filters` (which rows are income)."""
     records.parse_records(cur, plan, line_offset)
-
-
-def _currency_code(code: str | None) -> str | None:
-    """A user-typed currency code upper-cased; an IngestError when it is not three letters."""
-    if code is None or not code.strip():
-        return None
-    code = code.strip().upper()
-    if not (len(code) == 3 and code.isascii() and code.isalpha()):
-        raise IngestError(f"'{code}' is not a currency code: use three letters such as EUR, USD or PLN.")
-    return code
-
-
-def _base_currency(cur: duckdb.DuckDBPyConnection) -> str:
-    """The currency most good rows name (ties: one the ECB publishes, so the others convert, then
-    alphabetical); ``XXX`` when no row names one."""
-    row = cur.execute(
-        "SELECT currency FROM eb_parsed WHERE reason = '' AND currency IS NOT NULL "
-        "GROUP BY currency ORDER BY count(*) DESC, list_contains(?, currency) DESC, currency LIMIT 1",
-        [sorted(fx.ecb_currencies())],
-    ).fetchone()
-    return row[0] if row else NO_CURRENCY
-
-
-def _convert_to_base(cur: duckdb.DuckDBPyConnection, base: str, user_rates: tuple[UserRate, ...]) -> None:
-    """Rows that name no currency are in ``base``; every other row keeps its original amount and is
-    converted at the rate of its own date (:mod:`analytics.fx`: the user's rates, else the ECB's);
-    a row with no rate for its currency and date is rejected with that reason."""
-    cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [base])
-    cur.execute("ALTER TABLE eb_parsed ADD COLUMN original_amount DECIMAL(18,2)")
-    cur.execute("UPDATE eb_parsed SET original_amount = amount")
-    needs = cur.execute(
-        "SELECT currency, min(date), max(date) FROM eb_parsed WHERE reason = '' AND currency <> ? GROUP BY currency",
-        [base],
-    ).fetchall()
-    if not needs:
-        return
-    fx.build_rates_table(cur, "eb_rates", base, needs, list(user_rates))
-    cur.execute(
-        f"""UPDATE eb_parsed SET amount = {fx.convert_sql("original_amount", "currency", "date", "eb_rates")},
-                                 reason = {fx.missing_rate_reason_sql("currency", "date", "eb_rates")}
-            WHERE reason = '' AND currency <> ?""",
-        [base],
-    )
 
 
 def _rejected_rows(
