@@ -48,7 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from analytics.over_time import CENTS_SQL, MONTH_INDEX_SQL, month_start_sql
+from analytics.over_time import CENTS_SQL, MONTH_INDEX_SQL, MONTHLY_CTE, month_start_sql
 from analytics.store import INCOME_VIEW, Store, sql_by_group
 
 FIRST_YEAR_MONTHS = 12  # tenure 0–11
@@ -92,14 +92,7 @@ class CohortCell:
 # Per client and month (integer month index): net revenue in cents, payment count and the
 # client's first month (a window minimum over the client's months).
 _MONTHLY = f"""
-WITH monthly AS MATERIALIZED (
-    SELECT client,
-           {MONTH_INDEX_SQL} AS month,
-           sum({CENTS_SQL}) AS net_cents,
-           count(*) FILTER (WHERE amount > 0) AS payments
-    FROM {INCOME_VIEW}
-    GROUP BY ALL
-),
+{MONTHLY_CTE}
 tenured AS (
     SELECT *, month - min(month) OVER (PARTITION BY client) AS tenure FROM monthly
 ),

@@ -220,16 +220,20 @@ def revenue_by_period(
     return result
 
 
-# Bound parameter: $dataset_id. One row per month from the first data month to the last.
-_CONCENTRATION_OVER_TIME_SQL = f"""
-WITH monthly AS MATERIALIZED (
+# The first step of every month-by-month series: per client and integer month index, net revenue
+# in cents and the number of payments. Shared with analytics.client_mix.
+MONTHLY_CTE = f"""WITH monthly AS MATERIALIZED (
     SELECT client,
            {MONTH_INDEX_SQL} AS month,
            sum({CENTS_SQL}) AS net_cents,
            count(*) FILTER (WHERE amount > 0) AS payments
     FROM {INCOME_VIEW}
     GROUP BY ALL
-),
+),"""
+
+# Bound parameter: $dataset_id. One row per month from the first data month to the last.
+_CONCENTRATION_OVER_TIME_SQL = f"""
+{MONTHLY_CTE}
 bounds AS (
     SELECT min(month) AS first, max(month) AS last FROM monthly HAVING count(*) > 0
 ),
