@@ -3,6 +3,8 @@ to the 100% view: the chart's axis changes from money to a share of each month."
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_app
 
 
@@ -16,4 +18,6 @@ def test_toggle_the_100_percent_view(app_server, page):
     wait_for_app(page)
     page.get_by_text("Monthly revenue by client — share").first.wait_for()
     page.get_by_text("Share of monthly revenue").first.wait_for()
-    assert page.locator("[data-testid=stPlotlyChart]").count() == 6
+    # Right after a rerun Streamlit may still show the previous run's element for a moment, so
+    # wait for the count to settle instead of reading it once.
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(6, timeout=30_000)

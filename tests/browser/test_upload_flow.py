@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_app
 
 # Hand-worked: Acme 600,00 + 150,00 − 50,00 (refund) = 700; Beta 200; Gamma 100; total 1,000.
@@ -34,5 +36,5 @@ def test_upload_then_overview_shows_top_client_share(app_server, page, tmp_path:
     wait_for_app(page)
     top_card = page.locator("[data-testid=stMetric]", has_text="Top client share")
     top_card.get_by_text("70.0%").wait_for()
-    assert page.locator("[data-testid=stMetric]", has_text="Top 3 clients").get_by_text("100.0%").count() == 1
-    assert page.get_by_text("Risk: CRITICAL").count() == 1
+    expect(page.locator("[data-testid=stMetric]", has_text="Top 3 clients").get_by_text("100.0%")).to_have_count(1)
+    expect(page.get_by_text("Risk: CRITICAL")).to_have_count(1)
