@@ -90,9 +90,15 @@ CREATE TABLE IF NOT EXISTS income (
     original_amount DECIMAL(18,2),
     category    VARCHAR,
     description VARCHAR,
-    source_line INTEGER NOT NULL
+    source_line INTEGER NOT NULL,
+    transaction_id VARCHAR,  -- the export's own id of the row, when it has one (re-import dedupe)
+    due_date    DATE,        -- invoice exports: when the invoice was due …
+    paid_date   DATE         -- … and when it was paid (client health: days paid late)
 );
 ALTER TABLE income ADD COLUMN IF NOT EXISTS original_amount DECIMAL(18,2);  -- databases from before
+ALTER TABLE income ADD COLUMN IF NOT EXISTS transaction_id VARCHAR;
+ALTER TABLE income ADD COLUMN IF NOT EXISTS due_date DATE;
+ALTER TABLE income ADD COLUMN IF NOT EXISTS paid_date DATE;
 -- The period of each dataset, kept with it so listing datasets never scans income (10M rows).
 ALTER TABLE datasets ADD COLUMN IF NOT EXISTS first_date DATE;
 ALTER TABLE datasets ADD COLUMN IF NOT EXISTS last_date DATE;
@@ -153,7 +159,8 @@ CREATE OR REPLACE MACRO income_view(ds, by_group) AS TABLE
           AND NOT EXISTS (SELECT 1 FROM client_aliases a WHERE a.dataset_id = ds AND a.alias = g.client)
     )
     SELECT i.dataset_id, i.date, coalesce(s.shown, i.client) AS client, i.amount, i.currency,
-           i.original_amount, i.category, i.description, i.source_line
+           i.original_amount, i.category, i.description, i.source_line,
+           i.transaction_id, i.due_date, i.paid_date
     FROM income i LEFT JOIN shown s ON s.name = i.client
     WHERE i.dataset_id = ds;
 """
