@@ -5,6 +5,7 @@ Expected mappings are read off the literal headers; expected totals are worked o
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -183,3 +184,43 @@ def test_one_column_file(tmp_path, db):
     with pytest.raises(IngestError) as info:
         import_file(db, write_csv(tmp_path, "just some text\nhello\nworld\n"))
     assert info.value.message.startswith("Could not split this file into columns (it reads as one column:")
+
+
+# -- optional roles: the export's row id, due and paid dates ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # (date, transaction id, due date, paid date)
+        ("Invoice Date,Client,Amount,Due Date,Paid Date,Transaction ID",
+         ("Invoice Date", "Transaction ID", "Due Date", "Paid Date")),
+        ("Дата;Контрагент;Сумма;Номер документа;Срок оплаты", ("Дата", "Номер документа", "Срок оплаты", None)),
+        ("Data;Kontrahent;Kwota;Termin płatności;Data zapłaty", ("Data", None, "Termin płatności", "Data zapłaty")),
+        ("Datum;Kunde;Betrag;Fälligkeitsdatum;Transaktions-ID", ("Datum", "Transaktions-ID", "Fälligkeitsdatum", None)),
+        # Only a paid date: it is the payment's date, not an extra column.
+        ("Paid on,Customer,Total", ("Paid on", None, None, None)),
+        # "No." in a hand-kept sheet is a row number, which shifts when rows are added: never an id.
+        ("No.,Date,Client,Amount", ("Date", None, None, None)),
+    ],
+)
+def test_ids_and_invoice_dates_from_headers(header, expected):
+    m = guess_from_headers(tuple(header.replace(";", ",").split(",")))
+    assert (m.date, m.transaction_id, m.due_date, m.paid_date) == expected
+
+
+def test_due_and_paid_dates_are_stored_and_an_unreadable_one_is_left_empty(tmp_path, db):
+    path = write_csv(
+        tmp_path,
+        "Invoice Date,Client,Amount,Due Date,Paid Date\n"
+        "01.03.2024,Acme,100,31.03.2024,05.04.2024\n"  # 5 days late
+        "02.03.2024,Beta,50,soon,\n",  # an unreadable due date does not reject the payment
+    )
+    result = import_file(db, path)
+    assert result.rejected == []
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT client, due_date, paid_date FROM income WHERE dataset_id = ? ORDER BY source_line",
+            [result.dataset.id],
+        ).fetchall()
+    assert rows == [("Acme", date(2024, 3, 31), date(2024, 4, 5)), ("Beta", None, None)]

@@ -73,7 +73,8 @@ def test_paypal_is_recognised_and_reads_gross_by_default(tmp_path, db):
     plan = plan_of(path)
     assert (plan.preset, plan.preset_label, plan.amount_kind) == ("paypal", "PayPal activity download", "gross")
     assert plan.mapping == ColumnMapping(
-        date="Date", client="Name", amount="Gross", currency="Currency", description="Item Title"
+        date="Date", client="Name", amount="Gross", currency="Currency", description="Item Title",
+        transaction_id="Transaction ID",
     )
     result = import_file(db, path)
     assert reasons(result) == PAYPAL_NOT_INCOME
@@ -243,9 +244,12 @@ def test_quickbooks_invoice_list(tmp_path, db):
     path = write_csv(tmp_path, QUICKBOOKS)
     plan = plan_of(path)
     assert (plan.preset, plan.mapping.client, plan.mapping.amount, plan.mapping.description) == (
-        "quickbooks", "Customer", "Amount", "Num"
+        "quickbooks", "Customer", "Amount", None  # "Num" is the invoice number: the row id, not a description
     )
+    assert (plan.mapping.transaction_id, plan.mapping.due_date) == ("Num", "Due Date")
     result = import_file(db, path)
+    assert stored_rows(db, result.dataset.id, "source_line, transaction_id, due_date") == [(2, "1001", date(2024, 2, 2)), (3, "1002", date(2024, 2, 16)), (4, "1003", date(2024, 1, 25)),
+                      (5, "1004", date(2024, 3, 3))]
     assert reasons(result) == [(6, "not income: QuickBooks 'Payment'"), (7, "totals row, not income")]
     # Acme Corp 1,500.00 − 200.00 + 2,000.00 = 3,300.00; Beta LLC 750.00
     # (the TOTAL line, 3,800.00, is 1,500 + 750 − 200 + 2,000 − 250: the report's sum, never income)

@@ -27,7 +27,7 @@ import duckdb
 from . import values
 
 REQUIRED_ROLES = ("date", "client", "amount")  # "amount" may be a credit column instead (see BANK_ROLES)
-OPTIONAL_ROLES = ("currency", "category", "description")
+OPTIONAL_ROLES = ("currency", "category", "description", "transaction_id", "due_date", "paid_date")
 BANK_ROLES = ("credit", "debit")  # a bank statement's money-in / money-out columns, instead of an amount
 ROLES = REQUIRED_ROLES + OPTIONAL_ROLES + BANK_ROLES
 
@@ -67,6 +67,25 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "описание", "назначение платежа", "комментарий", "opis", "tytuł", "tytul", "tytuł operacji",
         "beschreibung", "verwendungszweck", "notiz", "bemerkung",
     ),
+    # The export's own id of each row: what a re-import of a newer export deduplicates on. Not
+    # "No."/"#"/"Nr": in hand-kept sheets those are row numbers, which shift when rows are added.
+    "transaction_id": (
+        "id", "transaction id", "transaction reference", "ref id", "reference id", "payment id", "charge id",
+        "receipt id", "transaction number", "txn id",
+        "номер операции", "номер документа", "№ документа", "id операции", "идентификатор",
+        "id transakcji", "numer transakcji", "numer referencyjny", "numer operacji",
+        "transaktions-id", "transaktionsnummer", "transaktions id", "referenznummer",
+    ),
+    # Invoice exports: when the invoice was due and when it was paid (client health: days paid late).
+    "due_date": (
+        "due date", "due", "date due", "payment due", "invoice due date",
+        "срок оплаты", "оплатить до", "termin płatności", "fälligkeitsdatum", "fällig am", "fällig",
+        "zahlungsziel",
+    ),
+    "paid_date": (
+        "paid date", "date paid", "paid on", "payment received", "last payment date", "fully paid date",
+        "дата оплаты", "data zapłaty", "data płatności", "bezahlt am", "zahlungseingang",
+    ),
     "credit": (
         "credit", "credits", "credit amount", "money in", "paid in", "deposit", "deposits", "incoming",
         "приход", "поступление", "поступления", "зачисление", "зачисления", "кредит",
@@ -96,6 +115,9 @@ class ColumnMapping:
     currency: str | None = None
     category: str | None = None
     description: str | None = None
+    transaction_id: str | None = None
+    due_date: str | None = None
+    paid_date: str | None = None
     credit: str | None = None
     debit: str | None = None
 
@@ -151,6 +173,8 @@ def guess_from_headers(columns: tuple[str, ...]) -> ColumnMapping:
                 if _matches(norm, SYNONYMS[role], exact):
                     chosen[role] = col
                     break
+    if "date" not in chosen and "paid_date" in chosen:  # a list of payments: the paid date is the date
+        chosen["date"] = chosen.pop("paid_date")
     return ColumnMapping(**{role: col for role, col in chosen.items() if col is not None})
 
 

@@ -158,6 +158,9 @@ class Preset:
     net: AmountSpec | None = None
     description: Names = ()
     category: Names = ()
+    transaction_id: Names = ()  # the export's own row id (a re-import dedupes on it)
+    due_date: Names = ()  # invoice exports: when the invoice was due …
+    paid_date: Names = ()  # … and when it was paid
     rules: tuple[ValueRule, ...] = ()
     types: TypeRule | None = None
     signed: bool = False  # payments: a negative amount of an income type is money sent, not income
@@ -203,6 +206,7 @@ PRESETS: tuple[Preset, ...] = (
             fees=(_n("Fee"),),
         ),
         description=_n("Description"),
+        transaction_id=_n("id"),
         rules=(
             ValueRule(
                 _n("Status"), "Stripe status", allowed=_set("Paid", "succeeded", "Refunded", "Partially refunded")
@@ -222,6 +226,7 @@ PRESETS: tuple[Preset, ...] = (
         gross=AmountSpec(_n("Gross"), currency=_n("Currency")),
         net=AmountSpec(_n("Net"), currency=_n("Currency")),
         description=_n("Item Title", "Subject", "Note"),
+        transaction_id=_n("Transaction ID"),
         rules=(
             ValueRule(
                 _n("Status"), "PayPal status",
@@ -244,6 +249,7 @@ PRESETS: tuple[Preset, ...] = (
         gross=AmountSpec(_n("Amount")),
         net=AmountSpec(_n("Amount")),
         description=_n("Description"),
+        transaction_id=_n("Ref ID"),
         types=TypeRule(
             _n("Type", "Transaction type"), "Upwork",
             income=_set("Hourly", "Fixed Price", "Fixed-price", "Bonus", "Milestone"),
@@ -261,7 +267,9 @@ PRESETS: tuple[Preset, ...] = (
         date=_n("Date", "Invoice Date"),
         client=_n("Customer", "Customer full name"),
         gross=AmountSpec(_n("Amount", "Total"), currency=_n("Currency")),
-        description=_n("Num", "No.", "Memo/Description"),
+        description=_n("Memo/Description", "Num", "No."),
+        transaction_id=_n("Num", "No."),
+        due_date=_n("Due Date"),
         rules=(ValueRule(_n("Status"), "QuickBooks status", denied=_set("Voided", "Void", "Deleted", "Draft")),),
         types=TypeRule(
             _n("Transaction Type"), "QuickBooks", income=_set("Invoice", "Sales Receipt"),
@@ -277,6 +285,8 @@ PRESETS: tuple[Preset, ...] = (
         client=_n("ContactName", "Contact", "To"),
         gross=AmountSpec(_n("LineAmount"), currency=_n("Currency")),
         description=_n("Description", "InvoiceNumber"),
+        transaction_id=_n("InvoiceNumber"),
+        due_date=_n("DueDate"),
         rules=(
             ValueRule(
                 _n("Status"), "Xero status",
@@ -298,6 +308,9 @@ PRESETS: tuple[Preset, ...] = (
         gross=AmountSpec(_n("Line Total", "Total", "Amount"), currency=_n("Currency")),
         net=AmountSpec(_n("Line Subtotal", "Subtotal"), currency=_n("Currency")),
         description=_n("Item Name", "Item Description", "Invoice #"),
+        transaction_id=_n("Invoice #"),
+        due_date=_n("Due Date"),
+        paid_date=_n("Date Paid", "Paid Date"),
         rules=(ValueRule(_n("Invoice Status", "Status"), "FreshBooks status", denied=_set("Draft")),),
     ),
     Preset(
@@ -377,13 +390,19 @@ def amount_spec(preset: Preset, amount_kind: str | None) -> AmountSpec:
 def mapping_for(preset: Preset, columns: tuple[str, ...], amount_kind: str | None) -> ColumnMapping:
     """The column mapping a preset gives this file's columns (roles it cannot find stay None)."""
     spec = amount_spec(preset, amount_kind)
+    transaction_id = find(columns, preset.transaction_id)
+    # A column plays one role: the invoice number is the row id first, the description only without one.
+    others = tuple(c for c in columns if c != transaction_id)
     return ColumnMapping(
         date=find(columns, preset.date),
         client=find(columns, preset.client),
         amount=find(columns, spec.column),
         currency=find(columns, spec.currency),
         category=find(columns, preset.category),
-        description=find(columns, preset.description),
+        description=find(others, preset.description),
+        transaction_id=transaction_id,
+        due_date=find(columns, preset.due_date),
+        paid_date=find(columns, preset.paid_date),
     )
 
 

@@ -1,6 +1,7 @@
 """Parse every record of ``eb_raw`` (all fields as text) into ``eb_parsed`` in one SQL statement.
 
-``eb_parsed(rn, line, date, client, amount, currency, category, description, reason)``: ``reason``
+``eb_parsed(rn, line, date, client, amount, currency, category, description, transaction_id, due_date,
+paid_date, reason)``: ``reason``
 is '' for an income row, else why the row is not imported. Rules:
 
 - **Date, client, currency, category, description**: parsed by :mod:`.values`; a preset's client
@@ -86,8 +87,14 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset:
     client = values.client_sql(client_col)
     currency_col = f"nullif(upper(trim({q['currency']})), '')" if q["currency"] else "NULL"
     optional = {
-        role: (f"nullif(trim({q[role]}), '')" if q[role] else "NULL") for role in ("category", "description")
+        role: (f"nullif(trim({q[role]}), '')" if q[role] else "CAST(NULL AS VARCHAR)")
+        for role in ("category", "description", "transaction_id")
     }
+    # Due and paid dates only inform client health: an unreadable one is left empty, the payment stays.
+    optional.update({
+        role: (values.date_sql(q[role], values.date_parts_sql(q[role]), plan.date_order.value) if q[role] else "CAST(NULL AS DATE)")
+        for role in ("due_date", "paid_date")
+    })
     order_word = "DD/MM/YYYY" if plan.date_order.value == "dmy" else "MM/DD/YYYY"
     extra_fields = "".join(f", {f}" for f in field_cols + row_filters.rule_fields_sql(applied))
     extra_values = "".join(f", {v}" for v in value_cols)
@@ -110,7 +117,9 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset:
         WITH fields AS (
             SELECT r.rn, {line} AS line, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
                    {currency_col} AS currency_text, {optional['category']} AS category,
-                   {optional['description']} AS description, {is_total} AS is_total{extra_fields}
+                   {optional['description']} AS description, {optional['transaction_id']} AS transaction_id,
+                   {optional['due_date']} AS due_date, {optional['paid_date']} AS paid_date,
+                   {is_total} AS is_total{extra_fields}
             FROM {source}
         ), parsed AS (
             SELECT *{extra_values} FROM fields
@@ -119,7 +128,7 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset:
                    coalesce(currency_text, {symbol}, {p.bind(plan.currency)}) AS currency
             FROM parsed
         )
-        SELECT rn, line, date, client, amount, currency, category, description,
+        SELECT rn, line, date, client, amount, currency, category, description, transaction_id, due_date, paid_date,
             CASE WHEN is_total THEN '{row_filters.TOTALS_REASON}'
                  ELSE coalesce({rule_reason}, {direction}, concat_ws('; ', {problems}))
             END AS reason
