@@ -127,6 +127,16 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
     reason      VARCHAR NOT NULL,
     raw         VARCHAR
 );
+-- Newer exports added to a dataset after its first import (only their new rows were stored).
+CREATE TABLE IF NOT EXISTS dataset_imports (
+    dataset_id    INTEGER NOT NULL,
+    source_file   VARCHAR,
+    content_hash  VARCHAR NOT NULL,
+    imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    rows_read     INTEGER NOT NULL,
+    rows_added    INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS client_aliases (
     dataset_id INTEGER NOT NULL,
     alias      VARCHAR NOT NULL,
@@ -316,10 +326,20 @@ class Store:
         client groups and rejected merge suggestions, in one transaction."""
         with self.transaction() as cur:
             for table in ("income", "rejected_rows", "scenarios", "client_aliases", "client_groups",
-                          "client_merge_rejections", "fx_rates"):
+                          "client_merge_rejections", "fx_rates", "dataset_imports"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             cur.execute("DELETE FROM settings WHERE starts_with(key, ?)", [f"dataset:{dataset_id}:"])
+
+    def dataset_imports(self, dataset_id: int) -> list[tuple]:
+        """(source file, imported at, rows read, rows added, rows rejected) of each newer export
+        added to the dataset, oldest first."""
+        with self.cursor() as cur:
+            return cur.execute(
+                """SELECT source_file, imported_at, rows_read, rows_added, rows_rejected FROM dataset_imports
+                   WHERE dataset_id = ? ORDER BY imported_at, rowid""",
+                [dataset_id],
+            ).fetchall()
 
     def rejected_rows(self, dataset_id: int) -> list[tuple[int, str, str | None]]:
         """(line, reason, raw text) for every record of the dataset that was not imported."""

@@ -20,7 +20,7 @@ from conftest import insert_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {"datasets", "fx_rates", "income", "rejected_rows", "scenarios", "settings",
-          "client_aliases", "client_groups", "client_merge_rejections"}
+          "client_aliases", "client_groups", "client_merge_rejections", "dataset_imports"}
 
 
 def _tables(store: Store) -> set[str]:

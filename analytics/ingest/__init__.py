@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from ..store import Store
+from .append import AppendResult, append_plan
 from .errors import IngestError
 from .importer import (
     ImportPlan,
@@ -36,7 +37,21 @@ def import_file(
         plan.close()
 
 
+def append_file(
+    store: Store,
+    path: str | os.PathLike[str],
+    dataset_id: int,
+    settings: ImportSettings = ImportSettings(),
+) -> AppendResult:
+    """Inspect ``path`` and add the rows ``dataset_id`` does not have yet (see :mod:`.append`)."""
+    plan = inspect_file(path, settings)
+    try:
+        return append_plan(store, plan, dataset_id)
+    finally:
+        plan.close()
+
+
 __all__ = [
-    "ColumnMapping", "ImportPlan", "ImportResult", "ImportSettings", "IngestError", "RejectedRow",
+    "AppendResult", "append_file", "append_plan", "ColumnMapping", "ImportPlan", "ImportResult", "ImportSettings", "IngestError", "RejectedRow",
     "OPTIONAL_ROLES", "REQUIRED_ROLES", "ROLES", "import_file", "import_plan", "inspect_file", "replan",
 ]

@@ -277,32 +277,57 @@ def import_plan(
         return ImportResult(existing, True, existing.rows_read, existing.rows_imported, [])
 
     with store.cursor() as cur:
-        report(0.05, "Reading the file…")
-        good_count, structural = _read_records(cur, plan)
-        report(0.45, "Checking dates, clients and amounts…")
-        line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
-        _parse_records(cur, plan, line_offset)
-        base = plan.base_currency or currencies.base_currency(cur)
-        currencies.convert_to_base(cur, base, plan.user_rates)
-        rejected = _rejected_rows(cur, plan, structural)
-        (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
-        rows_read = good_count + len(structural)
-        if rows_read == 0:
-            raise IngestError("The file has a header row but no data rows.")
-        if imported == 0:
-            raise IngestError(
-                f"None of the {rows_read:,} rows could be imported. First problem, line "
-                f"{rejected[0].line}: {rejected[0].reason}.",
-                rejected=rejected,
-            )
+        parsed = prepare_rows(cur, plan, report)
         report(0.75, "Saving…")
-        dataset_id = _store_dataset(cur, plan, name, source_file, base, rows_read, imported, rejected)
-        cur.execute("DROP TABLE IF EXISTS eb_raw; DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
+        dataset_id = _store_dataset(cur, plan, name, source_file, parsed)
+        drop_work_tables(cur)
     if dataset_id is None:  # someone else stored the same file a moment ago
         existing = store.dataset_by_hash(plan.source.content_hash)
         return ImportResult(existing, True, existing.rows_read, existing.rows_imported, [])
     report(1.0, "Done")
-    return ImportResult(store.dataset(dataset_id), False, rows_read, imported, rejected)
+    return ImportResult(store.dataset(dataset_id), False, parsed.rows_read, parsed.imported, parsed.rejected)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What :func:`prepare_rows` left in ``eb_parsed``: counts, the rejected rows, the base currency."""
+
+    rows_read: int
+    imported: int
+    rejected: list[RejectedRow]
+    base: str
+
+
+def prepare_rows(
+    cur: duckdb.DuckDBPyConnection, plan: ImportPlan, report: Progress, base: str | None = None,
+    extra_rates: tuple[UserRate, ...] = (),
+) -> ParsedFile:
+    """Read and parse the whole file into the temporary table ``eb_parsed`` (``reason`` '' for
+    income rows), converted to ``base`` (None: the plan's, else the most common currency) with the
+    plan's rates and then ``extra_rates``. Raises :class:`IngestError` when no row can be imported."""
+    report(0.05, "Reading the file…")
+    good_count, structural = _read_records(cur, plan)
+    report(0.45, "Checking dates, clients and amounts…")
+    line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
+    _parse_records(cur, plan, line_offset)
+    base = base or plan.base_currency or currencies.base_currency(cur)
+    currencies.convert_to_base(cur, base, tuple(plan.user_rates) + tuple(extra_rates))
+    rejected = _rejected_rows(cur, plan, structural)
+    (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
+    rows_read = good_count + len(structural)
+    if rows_read == 0:
+        raise IngestError("The file has a header row but no data rows.")
+    if imported == 0:
+        raise IngestError(
+            f"None of the {rows_read:,} rows could be imported. First problem, line "
+            f"{rejected[0].line}: {rejected[0].reason}.",
+            rejected=rejected,
+        )
+    return ParsedFile(rows_read, imported, rejected, base)
+
+
+def drop_work_tables(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("DROP TABLE IF EXISTS eb_raw; DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
 
 
 def _read_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[int, list[tuple[int, str, str]]]:
@@ -367,14 +392,7 @@ def _rejected_rows(
 
 
 def _store_dataset(
-    cur: duckdb.DuckDBPyConnection,
-    plan: ImportPlan,
-    name: str | None,
-    source_file: str,
-    base: str,
-    rows_read: int,
-    imported: int,
-    rejected: list[RejectedRow],
+    cur: duckdb.DuckDBPyConnection, plan: ImportPlan, name: str | None, source_file: str, parsed: ParsedFile
 ) -> int | None:
     """Write dataset, income and rejected rows in one transaction; None if the hash already exists."""
     cur.execute("BEGIN TRANSACTION")
@@ -383,13 +401,14 @@ def _store_dataset(
             """INSERT INTO datasets (name, source_file, content_hash, rows_read, rows_imported, rows_rejected,
                                      base_currency)
                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            [name or Path(source_file).stem, source_file, plan.source.content_hash, rows_read, imported,
-             len(rejected), base],
+            [name or Path(source_file).stem, source_file, plan.source.content_hash, parsed.rows_read,
+             parsed.imported, len(parsed.rejected), parsed.base],
         ).fetchone()
         cur.execute(
             """INSERT INTO income (dataset_id, date, client, amount, currency, original_amount, category,
-                                  description, source_line)
-               SELECT ?, date, client, amount, currency, original_amount, category, description, line
+                                  description, source_line, transaction_id, due_date, paid_date)
+               SELECT ?, date, client, amount, currency, original_amount, category, description, line,
+                      transaction_id, due_date, paid_date
                FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
             [dataset_id],
         )
@@ -399,16 +418,8 @@ def _store_dataset(
                WHERE id = ?""",
             [dataset_id],
         )
-        if plan.user_rates:
-            cur.executemany(
-                "INSERT INTO fx_rates VALUES (?, ?, ?, ?, ?)",
-                [[dataset_id, r.currency, float(r.rate), r.valid_from, r.valid_to] for r in plan.user_rates],
-            )
-        if rejected:
-            cur.executemany(
-                "INSERT INTO rejected_rows VALUES (?, ?, ?, ?)",
-                [[dataset_id, r.line, r.reason, r.raw] for r in rejected],
-            )
+        store_rates(cur, dataset_id, plan.user_rates)
+        store_rejected(cur, dataset_id, parsed.rejected)
         cur.execute("COMMIT")
     except duckdb.ConstraintException:
         cur.execute("ROLLBACK")
@@ -421,3 +432,18 @@ def _store_dataset(
         cur.execute("ROLLBACK")
         raise
     return dataset_id
+
+
+def store_rates(cur: duckdb.DuckDBPyConnection, dataset_id: int, rates: tuple[UserRate, ...]) -> None:
+    if rates:
+        cur.executemany(
+            "INSERT INTO fx_rates VALUES (?, ?, ?, ?, ?)",
+            [[dataset_id, r.currency, float(r.rate), r.valid_from, r.valid_to] for r in rates],
+        )
+
+
+def store_rejected(cur: duckdb.DuckDBPyConnection, dataset_id: int, rejected: list[RejectedRow]) -> None:
+    if rejected:
+        cur.executemany(
+            "INSERT INTO rejected_rows VALUES (?, ?, ?, ?)", [[dataset_id, r.line, r.reason, r.raw] for r in rejected]
+        )
