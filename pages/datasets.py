@@ -38,8 +38,23 @@ chosen = st.selectbox("Dataset", list(by_id), format_func=lambda i: by_id[i].nam
 dataset = by_id[chosen]
 st.caption(f"{number(dataset.rows_imported)} rows imported from {md_escape(dataset.source_file or '?')}"
            f"{currency_note(dataset.base_currency)}; {number(dataset.rows_rejected)} rejected.")
+added_exports = store.dataset_imports(dataset.id)
+if added_exports:
+    with st.expander(f"Newer exports added ({number(len(added_exports))})"):
+        st.dataframe(
+            {
+                "File": [row[0] for row in added_exports],
+                "Added": [row[1] for row in added_exports],
+                "Rows read": [row[2] for row in added_exports],
+                "New rows": [row[3] for row in added_exports],
+                "Rejected": [row[4] for row in added_exports],
+            },
+            column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+            hide_index=True,
+            width="stretch",
+        )
 
-rename_col, reject_col, delete_col = st.columns(3)
+rename_col, reject_col, append_col, delete_col = st.columns(4)
 with rename_col.popover("Rename", icon=":material/edit:"):
     new_name = st.text_input("New name", value=dataset.name, key=f"rename_{dataset.id}")
     if st.button("Save name", key=f"rename_save_{dataset.id}"):
@@ -56,6 +71,10 @@ if dataset.rows_rejected:
         mime="text/csv",
         icon=":material/download:",
     )
+append_col.page_link("pages/upload.py", label="Add a newer export", icon=":material/add:",
+                     query_params={"into": str(dataset.id)},
+                     help="Upload a newer download of the same account or platform: only the rows this dataset "
+                     "does not have yet are added.")
 with delete_col.popover("Delete", icon=":material/delete:"):
     st.warning(f"Delete **{md_escape(dataset.name)}** with its {number(dataset.rows_imported)} rows and saved "
                "scenarios? This cannot be undone.")

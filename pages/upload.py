@@ -13,18 +13,21 @@ from analytics.export import rejected_rows_csv
 from analytics.ingest.mapping import BANK_ROLES
 from analytics.ingest.presets import GENERIC, PRESETS
 from analytics.ingest import (
+    AppendResult,
     OPTIONAL_ROLES,
     REQUIRED_ROLES,
     ColumnMapping,
     ImportPlan,
     ImportSettings,
     IngestError,
+    append_plan,
     import_plan,
     inspect_file,
     replan,
 )
 from analytics.formatting import number
 from analytics.fx import parse_user_rates
+from analytics.store import Dataset
 from pages.common import ensure_router, currency_note, get_store, md_escape, set_active_dataset
 
 ensure_router()
@@ -33,6 +36,7 @@ _PLAN = "upload_plan"
 _FILE = "upload_file_id"
 _RESULT = "upload_result"
 _NONE = "(none)"
+_NEW = "new"
 _DELIMITERS = {",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
 _ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "cp1250", "cp1252", "latin-1", "utf-16"]
 _DATE_ORDERS = {"dmy": "Day first (31/12/2024)", "mdy": "Month first (12/31/2024)"}
@@ -44,6 +48,9 @@ _ROLE_LABELS = {
     "currency": "Currency (optional)",
     "category": "Category (optional)",
     "description": "Description (optional)",
+    "transaction_id": "Transaction ID (optional)",
+    "due_date": "Due date (optional)",
+    "paid_date": "Paid date (optional)",
     "credit": "Money in (credit)",
     "debit": "Money out (debit, optional)",
 }
@@ -114,6 +121,38 @@ def _reinspect(plan: ImportPlan, settings: ImportSettings) -> None:
     plan.source.cleanup()
     st.session_state[_PLAN] = new
     st.rerun()
+
+
+def _choose_target(datasets: list[Dataset]) -> Dataset | None:
+    """Where the import goes: None for a new dataset, else the dataset a newer export is added to
+    (pre-selected by the datasets page's "Add a newer export" link, ``?into=ID``)."""
+    if not datasets:
+        return None
+    by_id = {d.id: d for d in datasets}
+    wanted = st.query_params.get("into")
+    options = [_NEW, *by_id]
+    index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else 0
+    choice = st.selectbox(
+        "Import into", options, index=index, key="import_target",
+        format_func=lambda o: "A new dataset" if o == _NEW else f"{by_id[o].name}: add only the rows it does not have",
+        help="A newer export of a file you imported before (the same bank account or platform, a longer period) "
+        "can be added to its dataset: rows it already has are skipped.",
+    )
+    return None if choice == _NEW else by_id[choice]
+
+
+def _show_append_result(result: AppendResult) -> None:
+    name = md_escape(result.dataset.name)
+    if result.already_added:
+        st.info(f"This file was already added to **{name}**; nothing changed. It is now the active dataset.",
+                icon=":material/content_copy:")
+        return
+    st.success(
+        f"Added **{number(result.rows_added)}** new rows to **{name}**{currency_note(result.dataset.base_currency)}; "
+        f"{number(result.rows_already_there)} of the file's rows were already there (matched on {result.matched_on}). "
+        f"{number(len(result.rejected))} new rejected rows.",
+        icon=":material/check_circle:",
+    )
 
 
 plan: ImportPlan | None = st.session_state.get(_PLAN)
@@ -219,12 +258,21 @@ if plan is not None:
                f"{plan.dialect.delimiter_label}-separated).")
     st.dataframe(plan.preview, hide_index=True, width="stretch")
 
-    name = st.text_input("Dataset name", value=Path(uploaded.name).stem if uploaded else "")
-    if st.button("Import", type="primary", icon=":material/download:"):
+    target = _choose_target(get_store().datasets())
+    if target is None:
+        name = st.text_input("Dataset name", value=Path(uploaded.name).stem if uploaded else "")
+    else:
+        st.caption(f"Rows already in **{md_escape(target.name)}** are recognised by the export's transaction id when "
+                   "both have one, else by date, client, amount and description; only the others are added.")
+    label = "Import" if target is None else "Add the new rows"
+    if st.button(label, type="primary", icon=":material/download:", key="import_button"):
         bar = st.progress(0.0, text="Starting…")
+        report = lambda f, msg: bar.progress(f, text=msg)  # noqa: E731
         try:
-            result = import_plan(get_store(), plan, name=name or None, source_file=uploaded.name,
-                                 progress=lambda f, msg: bar.progress(f, text=msg))
+            if target is None:
+                result = import_plan(get_store(), plan, name=name or None, source_file=uploaded.name, progress=report)
+            else:
+                result = append_plan(get_store(), plan, target.id, source_file=uploaded.name, progress=report)
         except IngestError as exc:
             bar.empty()
             st.error(exc.message, icon=":material/error:")
@@ -240,7 +288,9 @@ if plan is not None:
 result = st.session_state.get(_RESULT)
 if result is not None:
     st.subheader("Import result")
-    if result.duplicate:
+    if isinstance(result, AppendResult):
+        _show_append_result(result)
+    elif result.duplicate:
         st.info(f"This file was already imported as **{md_escape(result.dataset.name)}**; it is now the active dataset.",
                 icon=":material/content_copy:")
     else:

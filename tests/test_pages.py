@@ -175,6 +175,32 @@ def test_datasets_page_renames_and_deletes(db_path):
     assert "No dataset yet" in at.info[0].value
 
 
+def test_a_newer_export_adds_only_its_new_rows(db_path):
+    _import_csv(db_path, "date,client,amount\n2026-01-05,Acme,300.00\n2026-01-20,Beta,100.00\n", "jan")
+    with Store(db_path) as store:
+        jan_id = next(d.id for d in store.datasets() if d.name == "jan")
+    # The datasets page links to the upload page with this dataset chosen as the target.
+    at = run_app("pages/datasets.py")
+    at.selectbox(key="datasets_choice").set_value(jan_id).run()
+    assert not at.exception
+    at = run_app("pages/upload.py")
+    at.query_params["into"] = str(jan_id)
+    at.run()
+    newer = b"date,client,amount\n2026-01-05,Acme,300.00\n2026-01-20,Beta,100.00\n2026-02-05,Acme,100.00\n"
+    at.file_uploader[0].set_value(("feb.csv", newer, "text/csv")).run()
+    assert at.selectbox(key="import_target").value == jan_id
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert "Added **1** new rows to **jan**" in at.success[0].value
+    assert "2 of the file's rows were already there" in at.success[0].value
+    # Hand-worked: Acme 300 + 100 = 400 of 500 → 80.0% (it was 75.0% before the newer export).
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "Top client share") == "80.0%"
+    at = run_app("pages/datasets.py")
+    at.selectbox(key="datasets_choice").set_value(jan_id).run()
+    assert "Newer exports added (1)" in [e.label for e in at.expander]
+
+
 def test_private_memory_mode_keeps_sessions_apart(monkeypatch):
     """Deployment mode: EGGBASKET_DB=:memory: gives every browser session its own database."""
     monkeypatch.setenv("EGGBASKET_DB", ":memory:")
