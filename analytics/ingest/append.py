@@ -87,6 +87,7 @@ def append_plan(
         matched_on = _matched_on(cur, dataset_id, plan)
         cur.execute("BEGIN TRANSACTION")
         try:
+            cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [parsed.base])
             _use_stored_spellings(cur, dataset_id)
             added = _insert_new_rows(cur, dataset_id, matched_on)
             rejected = _new_rejections(cur, dataset_id, parsed.rejected)

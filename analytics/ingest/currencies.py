@@ -37,12 +37,10 @@ def base_currency(cur: duckdb.DuckDBPyConnection) -> str:
 
 
 def convert_to_base(cur: duckdb.DuckDBPyConnection, base: str, user_rates: tuple[UserRate, ...]) -> None:
-    """Rows that name no currency are in ``base``; every other row keeps its original amount and is
+    """Rows that name no currency (``currency`` NULL) are in ``base`` and stay as they are (the
+    importer stores them with ``base``); every other row keeps its original amount and is
     converted at the rate of its own date (:mod:`analytics.fx`: the user's rates, else the ECB's);
     a row with no rate for its currency and date is rejected with that reason."""
-    cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [base])
-    cur.execute("ALTER TABLE eb_parsed ADD COLUMN original_amount DECIMAL(18,2)")
-    cur.execute("UPDATE eb_parsed SET original_amount = amount")
     needs = cur.execute(
         "SELECT currency, min(date), max(date) FROM eb_parsed WHERE reason = '' AND currency <> ? GROUP BY currency",
         [base],

@@ -305,14 +305,17 @@ def prepare_rows(
     """Read and parse the whole file into the temporary table ``eb_parsed`` (``reason`` '' for
     income rows), converted to ``base`` (None: the plan's, else the most common currency) with the
     plan's rates and then ``extra_rates``. Raises :class:`IngestError` when no row can be imported."""
-    report(0.05, "Reading the file…")
-    good_count, structural = _read_records(cur, plan)
-    report(0.45, "Checking dates, clients and amounts…")
-    line_offset = number_lines(cur, plan.source.path, plan.dialect, good_count, structural)
-    _parse_records(cur, plan, line_offset)
+    report(0.05, "Reading and checking every row…")
+    structural = _read_and_parse(cur, plan)
+    (good_count,) = cur.execute("SELECT count(*) FROM eb_parsed").fetchone()
+    if number_lines(cur, plan.source.path, plan.dialect, good_count, structural) is None:
+        cur.execute("UPDATE eb_parsed SET line = l.line FROM eb_lines l WHERE eb_parsed.rn = l.rn")
+    report(0.6, "Converting currencies…")
     base = base or plan.base_currency or currencies.base_currency(cur)
     currencies.convert_to_base(cur, base, tuple(plan.user_rates) + tuple(extra_rates))
-    rejected = _rejected_rows(cur, plan, structural)
+    source, source_args = _records_source(plan, store_rejects=False)
+    records.fill_raw(cur, source, source_args, plan.dialect.columns, plan.dialect.delimiter)
+    rejected = _rejected_rows(cur, structural)
     (imported,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason = ''").fetchone()
     rows_read = good_count + len(structural)
     if rows_read == 0:
@@ -327,33 +330,34 @@ def prepare_rows(
 
 
 def drop_work_tables(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("DROP TABLE IF EXISTS eb_raw; DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
+    cur.execute("DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
 
 
-def _read_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[int, list[tuple[int, str, str]]]:
-    """Load every well-formed record as text into ``eb_raw``; return its count and the malformed ones.
-
-    Malformed records (too many or too few fields, bad quoting) are caught by DuckDB's reject
-    tables with their record number and raw text.
-    """
+def _records_source(plan: ImportPlan, store_rejects: bool) -> tuple[str, list]:
+    """SQL for the file's well-formed records (all fields as text) numbered ``rn`` 1, 2, … in file
+    order, and its bound values. With ``store_rejects`` malformed records (too many or too few
+    fields, bad quoting) go to DuckDB's reject tables with their record number and raw text."""
     args_sql, args = plan.dialect.read_csv_args()
+    rejects = (", store_rejects = true, rejects_table = 'eb_reject_errors', rejects_scan = 'eb_reject_scans'"
+               if store_rejects else ", ignore_errors = true")  # the same records, malformed ones skipped
+    return f"(SELECT row_number() OVER () AS rn, * FROM read_csv(?, {args_sql}{rejects}))", [plan.source.path, *args]
+
+
+def _read_and_parse(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> list[tuple[int, str, str]]:
+    """Read the file once into ``eb_parsed`` (:mod:`.records`); return the malformed records as
+    (record number, reason, text)."""
+    source, source_args = _records_source(plan, store_rejects=True)
     try:
-        cur.execute(
-            f"""CREATE OR REPLACE TEMP TABLE eb_raw AS
-                SELECT row_number() OVER () AS rn, * FROM read_csv(?, {args_sql}, store_rejects = true,
-                    rejects_table = 'eb_reject_errors', rejects_scan = 'eb_reject_scans')""",
-            [plan.source.path, *args],
-        )
+        records.parse_records(cur, plan, source, source_args)
     except duckdb.Error as exc:
         raise IngestError(f"Could not read the file as CSV: {str(exc).strip().splitlines()[0]}") from exc
-    (count,) = cur.execute("SELECT count(*) FROM eb_raw").fetchone()
     structural = cur.execute(
         """SELECT line, string_agg(DISTINCT error_type, ', ' ORDER BY error_type), any_value(csv_line)
            FROM eb_reject_errors GROUP BY line ORDER BY line"""
     ).fetchall()
     cur.execute("DROP TABLE IF EXISTS eb_reject_errors; DROP TABLE IF EXISTS eb_reject_scans")
     # csv_line can start with the line breaks of blank lines before the record: not part of it.
-    return count, [
+    return [
         (int(line), _structural_reason(kind, plan.dialect), raw.strip("\r\n") if raw else raw)
         for line, kind, raw in structural
     ]
@@ -371,22 +375,9 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
     }.get(kind, f"malformed record ({kind.lower()})")
 
 
-def _parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset: int | None) -> None:
-    """Parse every record into ``eb_parsed`` with a ``reason`` ('' when the row is income): see
-    :mod:`.records` (parsing, amounts) and :mod:`.row_filters` (which rows are income)."""
-    records.parse_records(cur, plan, line_offset)
-
-
-def _rejected_rows(
-    cur: duckdb.DuckDBPyConnection, plan: ImportPlan, structural: list[tuple[int, str, str]]
-) -> list[RejectedRow]:
-    """Every rejected record with its line, reason and original text (rebuilt from its fields
-    with the file's delimiter, only for the rejected rows)."""
-    raw = "concat_ws(?, " + ", ".join(f"coalesce(r.{quote_ident(c)}, '')" for c in plan.dialect.columns) + ")"
-    parsed = cur.execute(
-        f"SELECT p.line, p.reason, {raw} FROM eb_parsed p JOIN eb_raw r USING (rn) WHERE p.reason <> '' ORDER BY p.line",
-        [plan.dialect.delimiter],
-    ).fetchall()
+def _rejected_rows(cur: duckdb.DuckDBPyConnection, structural: list[tuple[int, str, str]]) -> list[RejectedRow]:
+    """Every rejected record with its line, reason and original text."""
+    parsed = cur.execute("SELECT line, reason, raw FROM eb_parsed WHERE reason <> '' ORDER BY line").fetchall()
     rows = [RejectedRow(*r) for r in parsed] + [RejectedRow(*r) for r in structural]
     return sorted(rows, key=lambda r: r.line)
 
@@ -407,10 +398,10 @@ def _store_dataset(
         cur.execute(
             """INSERT INTO income (dataset_id, date, client, amount, currency, original_amount, category,
                                   description, source_line, transaction_id, due_date, paid_date)
-               SELECT ?, date, client, amount, currency, original_amount, category, description, line,
-                      transaction_id, due_date, paid_date
-               FROM eb_parsed WHERE reason = '' ORDER BY date, line""",
-            [dataset_id],
+               SELECT $id, date, client, amount, coalesce(currency, $base), original_amount, category,
+                      description, line, transaction_id, due_date, paid_date
+               FROM eb_parsed WHERE reason = ''""",
+            {"id": dataset_id, "base": parsed.base},
         )
         cur.execute(
             """UPDATE datasets SET first_date = p.first, last_date = p.last

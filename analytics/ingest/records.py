@@ -1,7 +1,7 @@
-"""Parse every record of ``eb_raw`` (all fields as text) into ``eb_parsed`` in one SQL statement.
+"""Read and parse every record of the file into ``eb_parsed`` in one SQL statement.
 
-``eb_parsed(rn, line, date, client, amount, currency, category, description, transaction_id, due_date,
-paid_date, reason)``: ``reason``
+``eb_parsed(rn, line, date, client, amount, original_amount, currency, category, description,
+transaction_id, due_date, paid_date, reason, raw)``: ``reason``
 is '' for an income row, else why the row is not imported. Rules:
 
 - **Date, client, currency, category, description**: parsed by :mod:`.values`; a preset's client
@@ -34,19 +34,22 @@ if TYPE_CHECKING:
     from .importer import ImportPlan
 
 
-def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset: int | None) -> None:
-    """Build ``eb_parsed`` for ``plan``.
+def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, source: str, source_args: list) -> None:
+    """Build ``eb_parsed`` for ``plan`` from ``source``: a relation of the file's records, all
+    fields as text, with their record order ``rn`` (1, 2, … over the well-formed records).
 
-    ``line_offset`` (see :func:`.lines.number_lines`): the line is ``rn + line_offset``; None means
-    look it up in ``eb_lines``."""
-    if line_offset is None:
-        line, source = "l.line", "eb_raw r JOIN eb_lines l USING (rn)"
-    else:
-        line, source = f"r.rn + {int(line_offset)}", "eb_raw r"
+    The file is read once, as it is parsed: nothing holds all of its text. ``line`` is
+    ``rn`` plus the lines above the first record (:func:`.lines.number_lines` corrects it when
+    records span several lines). ``raw``, the record's text rebuilt from its fields with the file's
+    delimiter, is kept only for rows rejected here (:func:`fill_raw` adds it for rows rejected later).
+    ``original_amount`` is the amount as written; ``currency`` is NULL when neither the row nor the
+    plan names one (it is the base currency then)."""
+    first_line = plan.dialect.skip + (1 if plan.dialect.has_header else 0)
     m = plan.mapping
     decimal = plan.decimal.value
     applied = row_filters.apply(plan.preset, plan.amount_kind, plan.dialect.columns, m)
     p = row_filters.Params()
+    line, source = f"r.rn + {int(first_line)}", f"{_bind_positional(source, source_args, p)} r"
     q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
 
     inputs = {"main": m.amount, "credit": m.credit, "debit": m.debit}
@@ -112,10 +115,14 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset:
             "CASE WHEN NOT regexp_full_match(currency, '[A-Z]{3}') THEN 'unknown currency ''' || left(currency, 20) || '''' END",
         ]
     )
+    raw_cols = ", ".join(f'r.{quote_ident(c)} AS "eb_raw_{i}"' for i, c in enumerate(plan.dialect.columns))
+    raw_text = "concat_ws(" + p.bind(plan.dialect.delimiter) + ", " + ", ".join(
+        f'coalesce("eb_raw_{i}", \'\')' for i in range(len(plan.dialect.columns))
+    ) + ")"
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
         WITH fields AS (
-            SELECT r.rn, {line} AS line, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
+            SELECT r.rn, {line} AS line, {raw_cols}, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
                    {currency_col} AS currency_text, {optional['category']} AS category,
                    {optional['description']} AS description, {optional['transaction_id']} AS transaction_id,
                    {optional['due_date']} AS due_date, {optional['paid_date']} AS paid_date,
@@ -128,11 +135,15 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, line_offset:
                    coalesce(currency_text, {symbol}, {p.bind(plan.currency)}) AS currency
             FROM parsed
         )
-        SELECT rn, line, date, client, amount, currency, category, description, transaction_id, due_date, paid_date,
-            CASE WHEN is_total THEN '{row_filters.TOTALS_REASON}'
-                 ELSE coalesce({rule_reason}, {direction}, concat_ws('; ', {problems}))
-            END AS reason
-        FROM amounts""",
+        , judged AS (
+            SELECT *, CASE WHEN is_total THEN '{row_filters.TOTALS_REASON}'
+                      ELSE coalesce({rule_reason}, {direction}, concat_ws('; ', {problems}))
+                      END AS reason
+            FROM amounts
+        )
+        SELECT rn, line, date, client, amount, amount AS original_amount, currency, category, description,
+               transaction_id, due_date, paid_date, reason, CASE WHEN reason <> '' THEN {raw_text} END AS raw
+        FROM judged""",
         p.values,
     )
     row_filters.mark_sum_rows(cur)
@@ -168,9 +179,34 @@ def merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
         """UPDATE eb_parsed SET client = c.canonical
            FROM (SELECT lower(client) AS key,
-                        first(client ORDER BY n DESC, first_line) AS canonical, count(*) AS spellings
-                 FROM (SELECT client, count(*) AS n, min(line) AS first_line
+                        first(client ORDER BY n DESC, first_rn) AS canonical, count(*) AS spellings
+                 FROM (SELECT client, count(*) AS n, min(rn) AS first_rn
                        FROM eb_parsed WHERE client IS NOT NULL GROUP BY client)
                  GROUP BY key HAVING count(*) > 1) c
            WHERE lower(eb_parsed.client) = c.key"""
     )
+
+
+def fill_raw(cur: duckdb.DuckDBPyConnection, source: str, source_args: list, columns: tuple[str, ...],
+             delimiter: str) -> None:
+    """Add the record text to rows rejected after parsing (a currency with no rate), reading the
+    file again only when there are any."""
+    (missing,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason <> '' AND raw IS NULL").fetchone()
+    if not missing:
+        return
+    text = "concat_ws(?, " + ", ".join(f"coalesce({quote_ident(c)}, '')" for c in columns) + ")"
+    cur.execute(
+        f"""UPDATE eb_parsed SET raw = f.raw
+            FROM (SELECT rn, {text} AS raw FROM {source}
+                  WHERE rn IN (SELECT rn FROM eb_parsed WHERE reason <> '' AND raw IS NULL)) f
+            WHERE eb_parsed.rn = f.rn""",
+        [delimiter, *source_args],
+    )
+
+
+def _bind_positional(sql: str, args: list, p: row_filters.Params) -> str:
+    """``sql`` with each ``?`` replaced by a named parameter of ``p`` bound to the next of ``args``."""
+    parts = sql.split("?")
+    if len(parts) != len(args) + 1:
+        raise ValueError("one value per placeholder")
+    return parts[0] + "".join(p.bind(value) + part for value, part in zip(args, parts[1:]))
