@@ -56,6 +56,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -193,6 +195,23 @@ def sql_by_group(sql: str) -> dict[bool, str]:
     return {False: sql, True: sql.replace(INCOME_VIEW, INCOME_VIEW_BY_GROUP)}
 
 
+#: DuckDB's memory budget for this process's database, unless ``$EGGBASKET_MEMORY_LIMIT`` says
+#: otherwise ("2GB", "768MB"). Past it DuckDB spills to a temporary directory instead of growing:
+#: with 512 MB a 10-million-row import peaks under 1 GB of resident memory in all (see
+#: bench/RESULTS.md), while the app's queries, which aggregate per client or month, stay in memory.
+#: DuckDB's own default is 80% of the machine's RAM, which a large import would take.
+DEFAULT_MEMORY_LIMIT = "512MB"
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def memory_limit() -> str:
+    """The memory budget to give DuckDB (``$EGGBASKET_MEMORY_LIMIT`` or :data:`DEFAULT_MEMORY_LIMIT`)."""
+    value = os.environ.get("EGGBASKET_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
+    if not _MEMORY_LIMIT.fullmatch(value):
+        raise ValueError(f"EGGBASKET_MEMORY_LIMIT must look like 512MB or 2GB, not {value!r}.")
+    return value
+
+
 def default_db_path() -> str:
     """The database the app and CLI use unless told otherwise: ``$EGGBASKET_DB`` or the data/ file."""
     return os.environ.get("EGGBASKET_DB") or str(DEFAULT_DB_PATH)
@@ -227,7 +246,10 @@ class Store:
         self.cache_key = self.path if self.path != MEMORY else f"{MEMORY}{uuid.uuid4().hex}"
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path)
+        config = {"memory_limit": memory_limit()}
+        if self.path == MEMORY:  # a file database spills next to itself (<file>.tmp); this one to /tmp
+            config["temp_directory"] = str(Path(tempfile.gettempdir()) / "eggbasket-spill")
+        self._con = duckdb.connect(self.path, config=config)
         self._closed = False
         self._lock = threading.Lock()
         with self.cursor() as cur:

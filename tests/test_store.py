@@ -389,3 +389,26 @@ def test_dataset_periods_are_filled_for_databases_from_before(tmp_path):
     with Store(path) as store:
         d = store.dataset(dataset_id)
         assert (d.first_date, d.last_date) == (date(2024, 1, 2), date(2024, 3, 5))
+
+
+# -- memory budget -----------------------------------------------------------------------------------
+
+
+def _memory_limit(store: Store) -> str:
+    with store.cursor() as cur:
+        return cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_duckdb_gets_a_bounded_memory_budget(monkeypatch):
+    monkeypatch.delenv("EGGBASKET_MEMORY_LIMIT", raising=False)
+    with Store(MEMORY) as s:
+        assert _memory_limit(s) == "488.2 MiB"  # 512 × 10^6 bytes, as DuckDB prints it (/ 2^20)
+    monkeypatch.setenv("EGGBASKET_MEMORY_LIMIT", "2GB")
+    with Store(MEMORY) as s:
+        assert _memory_limit(s) == "1.8 GiB"  # 2 × 10^9 / 2^30 = 1.86, printed to one decimal
+
+
+def test_a_malformed_memory_budget_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("EGGBASKET_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="512MB or 2GB"):
+        Store(MEMORY)
