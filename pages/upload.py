@@ -133,7 +133,7 @@ def _choose_target(datasets: list[Dataset]) -> Dataset | None:
     options = [_NEW, *by_id]
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else 0
     choice = st.selectbox(
-        "Import into", options, index=index, key="import_target",
+        "Save as", options, index=index, key="import_target",
         format_func=lambda o: "A new dataset" if o == _NEW else f"{by_id[o].name}: add only the rows it does not have",
         help="A newer export of a file you imported before (the same bank account or platform, a longer period) "
         "can be added to its dataset: rows it already has are skipped.",

@@ -25,9 +25,9 @@ def test_two_sessions_import_at_the_same_time(app_server, browser, tmp_path):
             page.goto(f"{app_server}/upload")
             wait_for_app(page)
             page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-            page.get_by_role("button", name="Import").wait_for()
+            page.get_by_role("button", name="Import", exact=True).wait_for()
         for page in pages:  # click both before waiting for either
-            page.get_by_role("button", name="Import").click()
+            page.get_by_role("button", name="Import", exact=True).click()
         pages[0].get_by_text("Imported 8,000 of 8,000 rows").wait_for()
         pages[1].get_by_text("Imported 5,000 of 5,000 rows").wait_for()
         for page in pages:

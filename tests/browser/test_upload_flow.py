@@ -28,7 +28,7 @@ def test_upload_then_overview_shows_top_client_share(app_server, page, tmp_path:
     page.goto(f"{app_server}/upload")
     wait_for_app(page)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(csv_path))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("Imported 5 of 6 rows").wait_for()
     page.get_by_text("1 rejected").wait_for()
 

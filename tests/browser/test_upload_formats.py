@@ -15,7 +15,7 @@ def _upload(page, app_server: str, path: Path) -> None:
     page.goto(f"{app_server}/upload")
     wait_for_app(page)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
 
 
 def test_upload_an_xlsx_workbook(app_server, page, tmp_path):
