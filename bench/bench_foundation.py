@@ -121,14 +121,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--import-only", action="store_true", help="skip the app timings (10M-row runs)")
+    parser.add_argument("--csv", help="an existing ledger CSV to use instead of writing one")
     args = parser.parse_args()
     from bench.ledger import write_ledger
 
     with tempfile.TemporaryDirectory(prefix="eggbasket-bench-") as workdir:
-        csv_path = os.path.join(workdir, "ledger.csv")
-        write_ledger(csv_path, args.rows)
+        csv_path = args.csv or os.path.join(workdir, "ledger.csv")
+        if not args.csv:
+            write_ledger(csv_path, args.rows)
         size_mb = os.path.getsize(csv_path) / 2**20
         imports = bench_import(csv_path, args.repeat, workdir)
+        if args.import_only:
+            print(json.dumps({"rows": args.rows, "csv_mb": round(size_mb, 1), "import": imports}, indent=2))
+            return
         db_path = os.path.join(workdir, "app.duckdb")
         from analytics.ingest import import_file
         from analytics.store import Store

@@ -6,9 +6,11 @@ Two steps, so the upload page can show what was detected and let the user change
     detects encoding, dialect (DuckDB's sniffer), column mapping, decimal mark and date order, and
     returns an :class:`ImportPlan` with a preview. Nothing is stored.
 ``import_plan(store, plan, name)``
-    reads the whole file with DuckDB's ``read_csv`` (all fields as text, malformed records captured
-    by DuckDB's reject tables), parses every field in SQL (:mod:`.values`), and in one transaction
-    writes the dataset, its income rows and its rejected rows. Either all of it is stored or none.
+    reads the whole file once with DuckDB's ``read_csv`` (all fields as text, malformed records
+    captured by DuckDB's reject tables) and parses every field in SQL as it streams
+    (:mod:`.records`, :mod:`.values`) into one typed work table, then in one transaction writes the
+    dataset, its income rows and its rejected rows. Either all of it is stored or none.
+    :mod:`.append` adds a newer export of the same source to a dataset the same way.
 
 Line numbers (``source_line``) are the line of the record in the user's file, counting the header
 and any lines above it, as a text editor shows them; a record whose quoted field spans several
