@@ -36,6 +36,7 @@ _PLAN = "upload_plan"
 _FILE = "upload_file_id"
 _RESULT = "upload_result"
 _NONE = "(none)"
+_CHOOSE = "(choose a column)"
 _NEW = "new"
 _DELIMITERS = {",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
 _ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "cp1250", "cp1252", "latin-1", "utf-16"]
@@ -201,10 +202,12 @@ if plan is not None:
         box = role_cols[i % 4]
         current = getattr(plan.mapping, role)
         required = role in ("date", "client") or (role == "amount" and not bank)
-        options = columns if required else [_NONE, *columns]
+        options = columns if required and current in columns else [_CHOOSE if required else _NONE, *columns]
         value = box.selectbox(_ROLE_LABELS[role], options,
                               index=options.index(current) if current in options else 0, key=f"map_{role}")
-        chosen[role] = None if value == _NONE else value
+        chosen[role] = None if value in (_NONE, _CHOOSE) else value
+    if plan.mapping_problem:
+        st.warning(plan.mapping_problem, icon=":material/touch_app:")
     st.subheader("3. Currencies")
     money_cols = st.columns(3)
     currency = money_cols[0].text_input(
@@ -232,8 +235,9 @@ if plan is not None:
         encoding=encoding if encoding != plan.source.encoding else None,
         delimiter=delimiter if delimiter != plan.dialect.delimiter else None,
         mapping=None if layout_changed else ColumnMapping(**{**plan.mapping.as_dict(), **chosen}),
-        decimal=None if layout_changed else decimal,
-        date_order=date_order,
+        # Until the columns are chosen nothing was detected: detect then, don't take the defaults shown.
+        decimal=None if layout_changed or plan.mapping_problem else decimal,
+        date_order=None if plan.mapping_problem else date_order,
         currency=currency,
         preset=layout,
         amount_kind=amount_kind,
@@ -242,7 +246,8 @@ if plan is not None:
     )
     changed = (
         layout_changed or wanted.encoding or wanted.delimiter or wanted.mapping != plan.mapping
-        or decimal != plan.decimal.value or date_order != plan.date_order.value or currency != plan.currency
+        or (not plan.mapping_problem and (decimal != plan.decimal.value or date_order != plan.date_order.value))
+        or currency != plan.currency
         or base_currency != plan.base_currency or user_rates != plan.user_rates
     )
     if changed:
@@ -265,7 +270,8 @@ if plan is not None:
         st.caption(f"Rows already in **{md_escape(target.name)}** are recognised by the export's transaction id when "
                    "both have one, else by date, client, amount and description; only the others are added.")
     label = "Import" if target is None else "Add the new rows"
-    if st.button(label, type="primary", icon=":material/download:", key="import_button"):
+    if st.button(label, type="primary", icon=":material/download:", key="import_button",
+                 disabled=plan.mapping_problem is not None):
         bar = st.progress(0.0, text="Starting…")
         report = lambda f, msg: bar.progress(f, text=msg)  # noqa: E731
         try:

@@ -95,6 +95,25 @@ def test_uploading_a_csv_imports_it_and_makes_it_active(db_path):
     assert _metric(at, "Top client share") == "80.0%"
 
 
+def test_a_client_column_that_cannot_be_guessed_is_chosen_by_hand(db_path):
+    at = run_app("pages/upload.py")
+    # The payer is in "Description", which is taken as the description: no client column is found.
+    content = b"Date,Description,Amount\n2026-01-05,Nordwind AG,1200.00\n2026-01-19,Kite & Co,300.00\n"
+    at.file_uploader[0].set_value(("statement.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert "Could not find a column for client" in at.warning[0].value
+    assert at.selectbox(key="map_client").value == "(choose a column)"
+    assert at.button(key="import_button").disabled
+    at.selectbox(key="map_description").set_value("(none)").run()
+    at.selectbox(key="map_client").set_value("Description").run()
+    assert not at.exception
+    assert not at.button(key="import_button").disabled
+    at.button(key="import_button").click().run()
+    assert "Imported **2** of 2 rows" in at.success[0].value
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "Top client share") == "80.0%"  # by hand: 1,200 of 1,500
+
+
 def test_a_bad_file_gets_a_clear_message_not_a_traceback(db_path):
     at = run_app("pages/upload.py")
     at.file_uploader[0].set_value(("book.xlsx", b"PK\x03\x04binary", "application/octet-stream")).run()

@@ -71,6 +71,9 @@ class ImportPlan:
     currency: str | None
     preview: list[dict[str, str | None]]
     warnings: list[str] = field(default_factory=list)
+    #: Why the file cannot be imported as mapped (a required column not found), for the user to fix
+    #: by choosing the columns; None when the mapping is complete.
+    mapping_problem: str | None = None
     preset: str | None = None  # the platform layout in use (see .presets), "bank", or None (generic)
     amount_kind: str | None = None  # "gross"/"net" where the preset has both, else None
     base_currency: str | None = None  # None: the currency most rows are in
@@ -210,15 +213,19 @@ def _preview(con: duckdb.DuckDBPyConnection) -> list[dict[str, str | None]]:
 def _detect_value_settings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, settings: ImportSettings) -> None:
     """Fill ``plan.decimal`` and ``plan.date_order`` from the sample (or the user's choice)."""
     missing = plan.mapping.missing_required()
-    if missing:
-        found = ", ".join(plan.dialect.columns)
+    found = ", ".join(plan.dialect.columns)
+    if missing and len(plan.dialect.columns) == 1:
         raise IngestError(
-            f"Could not find a column for {' and '.join(missing)} in this file (columns: {found}). "
-            "Choose the columns by hand on the upload page."
-            if len(plan.dialect.columns) > 1
-            else f"Could not split this file into columns (it reads as one column: {found}). "
+            f"Could not split this file into columns (it reads as one column: {found}). "
             "Is it a CSV export with a header row?"
         )
+    plan.warnings = []
+    plan.mapping_problem = (
+        f"Could not find a column for {' and '.join(missing)} in this file (columns: {found}). "
+        "Choose the columns by hand on the upload page." if missing else None
+    )
+    if missing:
+        return
     unknown = [(role, col) for role, col in plan.mapping.as_dict().items() if col and col not in plan.dialect.columns]
     if unknown:
         role, col = unknown[0]
@@ -245,7 +252,6 @@ def _detect_value_settings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, set
         if settings.date_order
         else values.detect_date_order(con, "eb_sample", quote_ident(m.date))
     )
-    plan.warnings = []
     if plan.date_order.ambiguous:
         plan.warnings.append(
             "Dates like 03/04/2024 could be 3 April or March 4 and no date in the file settles it: "
@@ -307,6 +313,8 @@ def prepare_rows(
     """Read and parse the whole file into the temporary table ``eb_parsed`` (``reason`` '' for
     income rows), converted to ``base`` (None: the plan's, else the most common currency) with the
     plan's rates and then ``extra_rates``. Raises :class:`IngestError` when no row can be imported."""
+    if plan.mapping_problem:
+        raise IngestError(plan.mapping_problem)
     report(0.05, "Reading and checking every row…")
     structural = _read_and_parse(cur, plan)
     (good_count,) = cur.execute("SELECT count(*) FROM eb_parsed").fetchone()
