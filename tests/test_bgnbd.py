@@ -12,7 +12,6 @@ Independent expectations used here:
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -31,23 +30,14 @@ from analytics.bgnbd import (
     p_alive_after,
     sample_population,
 )
+from cdnow_helpers import CALIBRATION_END, CDNOW, PUBLISHED, PUBLISHED_LOG_LIKELIHOOD, PURCHASES_SQL
 
-CDNOW = Path(__file__).resolve().parent / "data" / "CDNOW_sample.txt"
-PUBLISHED = BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
-
-# CDNOW_sample.txt: whitespace-separated, no header, CRLF; columns: id in the full data set, id in
-# the sample, date YYYYMMDD, CDs, dollars (see CDNOW_PROVENANCE.md). Calibration 1997-01-01 …
-# 1997-09-30 (39 weeks); x = distinct purchase days − 1, t_x and T in weeks from the first purchase.
-CDNOW_RFM_SQL = """
-WITH raw AS (
-    SELECT regexp_split_to_array(trim(line), '\\s+') AS f
-    FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = '\\t', header = false, quote = '')
-), purchases AS (
-    SELECT CAST(f[2] AS INTEGER) AS customer, CAST(strptime(f[3], '%Y%m%d') AS DATE) AS day FROM raw
-)
+# x = distinct purchase days − 1, t_x and T in weeks from the first purchase, over the calibration
+# period (CDNOW_PROVENANCE.md).
+CDNOW_RFM_SQL = f"""
 SELECT customer, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
-       (DATE '1997-09-30' - min(day)) / 7.0 AS T
-FROM purchases WHERE day <= DATE '1997-09-30'
+       (DATE '{CALIBRATION_END}' - min(day)) / 7.0 AS T
+FROM ({PURCHASES_SQL}) WHERE day <= DATE '{CALIBRATION_END}'
 GROUP BY customer ORDER BY customer
 """
 
@@ -78,7 +68,7 @@ def test_cdnow_calibration_data_as_published(cdnow):
 def test_cdnow_fit_gives_the_published_parameters_and_log_likelihood(cdnow_fit):
     p = cdnow_fit.params
     assert (round(p.r, 3), round(p.alpha, 3), round(p.a, 3), round(p.b, 3)) == (0.243, 4.414, 0.793, 2.426)
-    assert round(cdnow_fit.log_likelihood, 1) == -9582.4
+    assert round(cdnow_fit.log_likelihood, 1) == PUBLISHED_LOG_LIKELIHOOD
     assert cdnow_fit.converged and cdnow_fit.n_customers == 2357
 
 
