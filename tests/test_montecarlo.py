@@ -128,6 +128,18 @@ def test_noise_alone_gives_normal_quantiles():
     assert abs(r.fan[0, 4] - (3000 + z5 * 500)) <= 4 * math.sqrt(0.05 * 0.95 / n) / stats.norm.pdf(z5) * 500
 
 
+def test_the_clip_at_zero_raises_the_mean_of_a_lumpy_book():
+    # One client of 150 a month with sd 373 that never leaves: each month is max(X, 0) with
+    # X ~ N(150, 373²), whose mean is μΦ(μ/σ) + σφ(μ/σ) (the mean of a normal censored at 0);
+    # 12 months summed, MC within 4 standard errors.
+    mu, sigma = 150.0, 373.0
+    r = simulate_revenue([mu], [0.0], [0.0], monthly_sd=[sigma], paths=40_000, seed=13)
+    censored = mu * stats.norm.cdf(mu / sigma) + sigma * stats.norm.pdf(mu / sigma)
+    assert np.all(r.monthly >= 0)
+    assert mean_ok(r.totals_12, 12 * censored)
+    assert r.expected_loss < 0  # the clip adds income on average: the "loss" is negative here
+
+
 def test_revenue_at_risk_is_baseline_minus_p5():
     r = simulate_revenue([1000.0] * 5, [0.1] * 5, [0.4] * 5, paths=DEFAULT_PATHS, seed=2)
     assert r.revenue_at_risk_95 == pytest.approx(r.baseline_12 - np.percentile(r.totals_12, 5))
