@@ -71,12 +71,10 @@ _CHUNK_DRAWS = 2_000_000
 
 
 @dataclass(frozen=True)
-class MonteCarloResult:
-    """Simulated income; every money figure in the inputs' currency (definitions in the module docstring)."""
+class RiskSummary:
+    """The headline numbers of a simulation: the next 12 months' distribution and what it means
+    against the baseline and expenses, in the inputs' currency (definitions in the module docstring)."""
 
-    monthly: np.ndarray  # (paths, horizon)
-    totals_12: np.ndarray  # (paths,)
-    fan: np.ndarray  # (len(FAN_PERCENTILES), horizon)
     p5: float
     p50: float
     p95: float
@@ -84,12 +82,21 @@ class MonteCarloResult:
     expected_loss: float
     revenue_at_risk_95: float
     prob_below_expenses: float | None
-    client_expected_loss: np.ndarray  # (clients,)
-    client_downside_share: np.ndarray  # (clients,)
+    expenses: float | None
     horizon: int
     paths: int
     seed: int
-    expenses: float | None
+    totals_12: np.ndarray  # (paths,) income of months 1–12 per path
+
+
+@dataclass(frozen=True)
+class MonteCarloResult(RiskSummary):
+    """The summary plus every path's months and the per-client figures."""
+
+    monthly: np.ndarray  # (paths, horizon)
+    fan: np.ndarray  # (len(FAN_PERCENTILES), horizon)
+    client_expected_loss: np.ndarray  # (clients,)
+    client_downside_share: np.ndarray  # (clients,)
 
 
 def monthly_hazard(p_gone_now, p_leave, horizon: int) -> np.ndarray:

@@ -108,13 +108,9 @@ class RetentionModel:
 
 
 @dataclass(frozen=True)
-class ClientRetention:
-    client: str
-    payments: int
-    x: int
-    t_x: float
-    T: float
-    last_payment: date
+class ClientRetention(ClientHistory):
+    """A client's history with its chances (definitions in the module docstring)."""
+
     p_alive: float
     p_gone_now: float
     p_leave: float
@@ -207,8 +203,8 @@ def retention(
     for h, now, later in zip(histories, alive, alive_later):
         chosen = overrides.get(h.client)
         gone_now, leave = (0.0, chosen) if chosen is not None else (1.0 - float(now), 1.0 - float(later))
-        clients.append(ClientRetention(h.client, h.payments, h.x, h.t_x, h.T, h.last_payment, float(now),
-                                       gone_now, leave, chosen is not None))
+        clients.append(ClientRetention(**vars(h), p_alive=float(now), p_gone_now=gone_now, p_leave=leave,
+                                       overridden=chosen is not None))
     return Retention(cut, horizon, model, tuple(clients))
 
 

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from .baseline import Baseline, client_baseline
 from .bgnbd import BgNbdParams
-from .montecarlo import DEFAULT_PATHS, FAN_PERCENTILES, simulate_revenue
+from .montecarlo import DEFAULT_PATHS, FAN_PERCENTILES, RiskSummary, simulate_revenue
 from .retention import METHOD_FIT, retention
 from .scenario import month_label
 from .store import INCOME_VIEW, Store, sql_by_group
@@ -78,26 +77,16 @@ class ClientRisk:
 
 
 @dataclass(frozen=True)
-class RevenueRisk:
-    """The simulated next 12 months (and the horizon's monthly income); money in ``currency``."""
+class RevenueRisk(RiskSummary):
+    """The simulated next 12 months (and the horizon's monthly income) of one dataset: the
+    summary (p5, p50, p95, baseline_12, expected_loss, revenue_at_risk_95, prob_below_expenses,
+    expenses, horizon, paths, seed, totals_12 for a histogram) plus where it comes from."""
 
-    p5: float
-    p50: float
-    p95: float
-    baseline_12: float
-    expected_loss: float
-    revenue_at_risk_95: float
-    prob_below_expenses: float | None
-    horizon: int
-    paths: int
-    seed: int
     currency: str
     as_of: date
-    expenses: float | None
     model: RiskModel
     clients: list[ClientRisk]  # by revenue at risk, largest first
     fan: pd.DataFrame  # month 'YYYY-MM', p5, p25, p50, p75, p95, expenses (NaN without)
-    totals_12: np.ndarray  # next-12-month revenue of every path
 
     def to_json_dict(self) -> dict:
         """The CLI's ``risk --format json`` shape (a public contract: change it only on purpose)."""
@@ -191,10 +180,6 @@ def revenue_risk(
     for q, row in zip(FAN_PERCENTILES, result.fan):
         fan[f"p{q}"] = row
     fan["expenses"] = math.nan if expenses is None else float(expenses)
-    return RevenueRisk(
-        p5=result.p5, p50=result.p50, p95=result.p95, baseline_12=result.baseline_12,
-        expected_loss=result.expected_loss, revenue_at_risk_95=result.revenue_at_risk_95,
-        prob_below_expenses=result.prob_below_expenses, horizon=horizon, paths=paths, seed=seed,
-        currency=dataset.base_currency, as_of=kept.as_of, expenses=result.expenses, model=model,
-        clients=clients, fan=fan, totals_12=result.totals_12,
-    )
+    summary = {f.name: getattr(result, f.name) for f in fields(RiskSummary)}
+    return RevenueRisk(**summary, currency=dataset.base_currency, as_of=kept.as_of, model=model, clients=clients,
+                       fan=fan)

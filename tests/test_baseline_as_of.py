@@ -11,18 +11,9 @@ from datetime import date
 import pytest
 
 from analytics.baseline import NoBaselineError, client_baseline
+from test_baseline import FIVE_CLIENTS
 
-ROWS = [
-    ("2024-12-31", "Acme", "99999.99"),
-    ("2025-01-01", "Acme", "18000.00"),
-    ("2025-03-15", "Globex", "24000.00"),
-    ("2025-06-15", "Initech", "12000.00"),
-    ("2025-09-15", "Hooli", "6000.00"),
-    ("2025-10-15", "Umbrella", "6000.00"),
-    ("2025-11-20", "Wayne", "1000.00"),
-    ("2025-12-01", "Wayne", "-1500.00"),
-    ("2025-12-31", "Acme", "18000.00"),
-]
+ROWS = FIVE_CLIENTS  # test_baseline.py's fixture: Acme … Wayne, 2024-12-31 … 2025-12-31
 
 
 def test_cut_off_inside_the_data_uses_only_earlier_records(add_dataset, store):
