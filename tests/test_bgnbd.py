@@ -167,10 +167,31 @@ def euler_p_alive_after(p: BgNbdParams, t: float, x: int, t_x: float, T: float) 
 
 @pytest.mark.parametrize("params", [PUBLISHED, PRIOR_PARAMS, BgNbdParams(0.5, 0.5, 0.3, 40.0)])
 def test_p_alive_after_matches_the_hypergeometric_closed_form(params):
-    for x, t_x, T in [*CASES, (0, 0.0, 0.0), (40, 100.0, 104.0)]:
+    # The accuracy bgnbd documents for its quadrature: 1e-10 relative while c = t/(α+T) ≤ 30,
+    # 1e-5 up to c = 1,000 (here up to c = 208.7: α = 0.5, T = 0, t = 104.36).
+    for x, t_x, T in [*CASES, (0, 0.0, 0.0), (40, 100.0, 104.0), (3000, 420.0, 430.0)]:
         for t in (0.5, 13.0, 52.18, 104.36):
             got = float(p_alive_after(params, t, x, t_x, T))
-            assert got == pytest.approx(euler_p_alive_after(params, t, x, t_x, T), rel=1e-7, abs=1e-12)
+            tol = 1e-10 if t / (params.alpha + T) <= 30 else 1e-5
+            assert got == pytest.approx(euler_p_alive_after(params, t, x, t_x, T), rel=tol, abs=1e-300)
+
+
+def test_p_alive_after_matches_direct_integration_over_p():
+    """E_p[(1 + c·p)^−(r+x)] integrated as written (adaptive quadrature of the Beta density in log
+    space), independent of the Pfaff transformation the module uses."""
+    for params in (PUBLISHED, PRIOR_PARAMS):
+        for x, t_x, T in CASES:
+            for t in (13.0, 104.36):
+                c = t / (params.alpha + T)
+                log_beta = special.betaln(params.a, params.b + x)
+
+                def density(p):
+                    return math.exp((params.a - 1) * math.log(p) + (params.b + x - 1) * math.log1p(-p)
+                                    - log_beta - (params.r + x) * math.log1p(c * p))
+
+                expected, _ = integrate.quad(density, 0, 1, limit=400, epsabs=0, epsrel=1e-11)
+                expected *= float(p_alive(params, x, t_x, T))
+                assert float(p_alive_after(params, t, x, t_x, T)) == pytest.approx(expected, rel=1e-8)
 
 
 def test_p_alive_after_zero_time_is_p_alive_and_decreases_with_time():
