@@ -113,12 +113,31 @@ def page(browser, request: pytest.FixtureRequest):
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    context.close()
+    try:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            save_screenshot(page, request.node.nodeid)
+    finally:
+        context.close()
+
+
+def save_screenshot(page, name: str) -> Path:
+    """A screenshot of the whole page to tests/artifacts/NAME.png.
+
+    Streamlit scrolls inside its main pane, not the document, so Playwright's ``full_page`` alone
+    would show only the visible part: the viewport is first made as tall as that pane's content.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
+    try:
+        height = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
+        if height > page.viewport_size["height"]:
+            page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height, 12_000)})
+            page.wait_for_timeout(500)  # let the charts re-layout
+    except Exception:  # a crashed or closed page: take what there is
+        pass
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def wait_for_app(page) -> None:
