@@ -1,0 +1,62 @@
+"""A user uploads an invoicing export whose client column Eggbasket guesses wrong, fixes the column
+mapping on the upload page, imports, and reads the overview: its numbers are those of the CLI's
+JSON for the same file read with the same mapping, and those worked out by hand below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import choose, cli_json, expect_overview, import_upload, metric, rerun, upload
+
+# "Customer ID" contains "customer", so it is guessed as the client; the client is "Organisation",
+# whose wording Eggbasket does not know. Nordwind AG pays under two customer IDs (two departments).
+HEADER = "Booking date,Customer ID,Organisation,Net amount,Memo"
+ROWS = (
+    "2026-01-05,C-017,Nordwind AG,1200.00,January retainer\n"
+    "2026-01-19,C-023,Kite & Co,300.00,Logo\n"
+    "2026-02-05,C-017,Nordwind AG,1200.00,February retainer\n"
+    "2026-02-10,C-031,Nordwind AG,800.00,Trade fair stand\n"
+    "2026-02-21,C-044,Lumen Studio,500.00,Landing page\n"
+    "2026-03-05,C-017,Nordwind AG,1200.00,March retainer\n"
+    "2026-03-12,C-023,Kite & Co,-100.00,Partial refund\n"
+)
+# By hand, per organisation: Nordwind AG 1,200 × 3 + 800 = 4,400; Lumen Studio 500; Kite & Co
+# 300 − 100 = 200; total 5,100. Top client 4,400 / 5,100 = 86.27% → "86.3%"; top 3 = 100.0%.
+# HHI = (4400² + 500² + 200²) / 5100² × 10,000 = 19,650,000 / 26,010,000 × 10,000 = 7,554.8 → "7,555";
+# effective clients = 26,010,000 / 19,650,000 = 1.32 → "1.3".
+# Read by customer ID instead, C-017 would be the top client with 3,600 / 5,100 = 70.6%.
+
+
+def test_fix_the_client_column_then_read_the_overview(app_server, page, tmp_path: Path):
+    path = tmp_path / "invoices.csv"
+    path.write_text(f"{HEADER}\n{ROWS}", encoding="utf-8")
+    # The CLI has no option to map columns by hand, so "the same mapping" is the same rows under a
+    # header it reads that way: Organisation renamed to Client.
+    remapped = tmp_path / "invoices-remapped.csv"
+    remapped.write_text(f"{HEADER.replace('Organisation', 'Client')}\n{ROWS}", encoding="utf-8")
+    report = cli_json("report", remapped)
+    assert (report["total_revenue"], report["clients"]) == (5100, 3)
+    assert [(c["client"], c["revenue"]) for c in report["clients_table"]] == [
+        ("Nordwind AG", 4400), ("Lumen Studio", 500), ("Kite & Co", 200)]
+    assert round(report["hhi_points"], 1) == 7554.8
+    guessed = cli_json("report", path)  # the guess the user has to correct
+    assert guessed["clients_table"][0]["client"] == "C-017"
+
+    upload(page, app_server, path)
+    client_box = page.locator(".st-key-map_client [role=combobox]")
+    expect(client_box).to_have_value("Customer ID")
+    expect(page.locator(".st-key-map_amount [role=combobox]")).to_have_value("Net amount")
+    choose(page, "map_client", "Organisation")
+    import_upload(page, 7, 7)
+
+    with rerun(page):
+        page.get_by_role("link", name="See the concentration overview").click()
+    expect_overview(page, report, None)
+    expect(metric(page, "Top client share")).to_have_text("86.3%")
+    expect(metric(page, "Top 3 clients")).to_have_text("100.0%")
+    expect(metric(page, "HHI")).to_have_text("7,555")
+    expect(metric(page, "Effective clients")).to_have_text("1.3")
+    expect(page.get_by_text("5,100.00 from 3 paying clients")).to_have_count(1)
+    expect(page.get_by_text("Nordwind AG brings 86% of your revenue")).to_have_count(1)
