@@ -1,0 +1,46 @@
+"""With the demo and an upload in the database, a user switches the sidebar's dataset picker back
+and forth: the overview's numbers follow, each time equal to the CLI's JSON for that dataset's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import DEMO, DEMO_NAME, choose, cli_json, expect_overview, import_upload, open_page, rerun, upload
+
+# By hand: Orbit 900 + 300 = 1,200 of 2,000 → top client 60.0%; Pixel 500, Quill 300.
+CSV = (
+    "date,client,amount,currency\n"
+    "2026-05-04,Orbit Labs,900.00,USD\n"
+    "2026-05-18,Pixel Forge,500.00,USD\n"
+    "2026-06-02,Orbit Labs,300.00,USD\n"
+    "2026-06-20,Quill & Ink,300.00,USD\n"
+)
+
+
+def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: Path):
+    path = tmp_path / "agency.csv"
+    path.write_text(CSV, encoding="utf-8")
+    mine, demo = cli_json("report", path), cli_json("report", DEMO)
+    assert mine["top_shares"]["1"] == 0.6 and mine["total_revenue"] == 2000
+    assert mine["top_shares"]["1"] != demo["top_shares"]["1"] and mine["hhi_points"] != demo["hhi_points"]
+
+    open_page(page, app_server, "", "Revenue concentration")  # first launch: the demo
+    expect_overview(page, demo, "EUR")
+    upload(page, app_server, path)
+    import_upload(page, 4, 4)
+
+    with rerun(page):
+        page.get_by_role("link", name="See the concentration overview").click()
+    # The new import is the active dataset.
+    expect(page.locator(".st-key-dataset_picker [role=combobox]")).to_have_value("agency")
+    expect_overview(page, mine, "USD")
+
+    choose(page, "dataset_picker", DEMO_NAME)
+    expect_overview(page, demo, "EUR")
+    expect(page.get_by_text(f"{DEMO_NAME} · ", exact=False)).to_have_count(1)
+
+    choose(page, "dataset_picker", "agency")
+    expect_overview(page, mine, "USD")
+    expect(page.get_by_text("Orbit Labs brings 60% of your revenue")).to_have_count(1)
