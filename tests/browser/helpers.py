@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from analytics.formatting import money, number, percent
 from analytics.risk import percent_text
@@ -37,7 +38,7 @@ _RUN_STATE = "document.querySelector('[data-testid=stApp]').dataset.testScriptSt
 
 
 @contextmanager
-def rerun(page: Page) -> Iterator[None]:
+def rerun(page: Page, timeout: float = 30_000) -> Iterator[None]:
     """Wait, after the block, for the script run it caused to finish.
 
     ``wait_for_app`` alone can return before a widget's rerun has even started (nothing on screen
@@ -45,14 +46,19 @@ def rerun(page: Page) -> Iterator[None]:
     app's run state from before the action: it must have been running and be idle again.
     """
     page.evaluate(f"""() => {{
-        window.__ebRuns = 0;
+        window.__ebRunStates = [];
         window.__ebRunWatch?.disconnect();
-        const app = document.querySelector('[data-testid=stApp]');
-        window.__ebRunWatch = new MutationObserver(() => {{ if ({_RUN_STATE} === 'running') window.__ebRuns++; }});
-        window.__ebRunWatch.observe(app, {{attributes: true, attributeFilter: ['data-test-script-state']}});
+        window.__ebRunWatch = new MutationObserver(() => window.__ebRunStates.push({_RUN_STATE}));
+        window.__ebRunWatch.observe(document.querySelector('[data-testid=stApp]'),
+                                    {{attributes: true, attributeFilter: ['data-test-script-state']}});
     }}""")
     yield
-    page.wait_for_function(f"() => window.__ebRuns > 0 && {_RUN_STATE} === 'notRunning'")
+    try:
+        page.wait_for_function(
+            f"() => window.__ebRunStates.includes('running') && {_RUN_STATE} === 'notRunning'", timeout=timeout)
+    except PlaywrightTimeoutError:
+        states = page.evaluate(f"() => [window.__ebRunStates, {_RUN_STATE}]")
+        raise AssertionError(f"no finished script run after the action (run states seen, now: {states})") from None
     wait_for_app(page)
 
 
