@@ -25,13 +25,17 @@ DEMO = ROOT / "data" / "demo_income.csv"
 DEMO_NAME = "Demo: a small design studio"
 
 
-def cli_json(command: str, path: Path | str, *options: str) -> dict:
-    """``python -m analytics COMMAND PATH OPTIONS --format json``, parsed."""
-    out = subprocess.run(
-        [sys.executable, "-m", "analytics", command, str(path), *options, "--format", "json"],
+def cli(command: str, path: Path | str, *options: str) -> str:
+    """What ``python -m analytics COMMAND PATH OPTIONS`` prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", command, str(path), *options],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout
-    return json.loads(out)
+
+
+def cli_json(command: str, path: Path | str, *options: str) -> dict:
+    """``python -m analytics COMMAND PATH OPTIONS --format json``, parsed."""
+    return json.loads(cli(command, path, *options, "--format", "json"))
 
 
 _RUN_STATE = "document.querySelector('[data-testid=stApp]').dataset.testScriptState"
