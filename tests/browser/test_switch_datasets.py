@@ -44,3 +44,22 @@ def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: 
     choose(page, "dataset_picker", "agency")
     expect_overview(page, mine, "USD")
     expect(page.get_by_text("Orbit Labs brings 60% of your revenue")).to_have_count(1)
+
+
+def test_switching_the_dataset_on_the_scenario_page(app_server, page, tmp_path: Path):
+    path = tmp_path / "agency.csv"
+    path.write_text(CSV, encoding="utf-8")
+    upload(page, app_server, path)
+    import_upload(page, 4, 4)
+    with rerun(page):
+        page.get_by_role("link", name="What if a client leaves?").click()
+    picked = page.locator(".st-key-scenario_clients")
+    expect(picked).to_contain_text("Orbit Labs")
+    expect(page.get_by_text("Losing Orbit Labs (60% of your income)", exact=False)).to_have_count(1)
+
+    # The other dataset's largest client is picked in turn, as on a first visit.
+    choose(page, "dataset_picker", DEMO_NAME)
+    expect(picked).to_contain_text("Nordlicht GmbH")
+    expect(page.get_by_text("Losing Nordlicht GmbH (45% of your income)", exact=False)).to_have_count(1)
+    choose(page, "dataset_picker", "agency")
+    expect(picked).to_contain_text("Orbit Labs")
