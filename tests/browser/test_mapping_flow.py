@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import choose, cli_json, expect_overview, import_upload, metric, rerun, upload
+from tests.browser.helpers import choose, cli_json, expect_overview, import_upload, metric, open_page, rerun, upload
 
 # "Customer ID" contains "customer", so it is guessed as the client; the client is "Organisation",
 # whose wording Eggbasket does not know. Nordwind AG pays under two customer IDs (two departments).
@@ -60,3 +61,28 @@ def test_fix_the_client_column_then_read_the_overview(app_server, page, tmp_path
     expect(metric(page, "Effective clients")).to_have_text("1.3")
     expect(page.get_by_text("5,100.00 from 3 paying clients")).to_have_count(1)
     expect(page.get_by_text("Nordwind AG brings 86% of your revenue")).to_have_count(1)
+
+
+@pytest.mark.xfail(strict=True, reason="product bug: when no column can be guessed as the client, the upload page "
+                   "shows 'Choose the columns by hand on the upload page' and stops, without the mapping editor")
+def test_choose_a_client_column_that_could_not_be_guessed(app_server, page, tmp_path: Path):
+    # A bank-style export: the payer's name is in "Description", which is guessed as the description.
+    rows = "2026-01-05,Nordwind AG,1200.00\n2026-01-19,Kite & Co,300.00\n2026-02-05,Nordwind AG,1200.00\n"
+    path = tmp_path / "statement.csv"
+    path.write_text(f"Date,Description,Amount\n{rows}", encoding="utf-8")
+    remapped = tmp_path / "statement-remapped.csv"
+    remapped.write_text(f"Date,Client,Amount\n{rows}", encoding="utf-8")
+    report = cli_json("report", remapped)
+    assert report["top_shares"]["1"] == 2400 / 2700  # by hand: Nordwind 2,400 of 2,700 → 88.9%
+
+    open_page(page, app_server, "upload", "Upload income")
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
+    page.locator("[data-testid=stAlert], .st-key-map_client").first.wait_for()
+    expect(page.locator(".st-key-map_client")).to_have_count(1, timeout=5_000)
+    choose(page, "map_description", "(none)")
+    choose(page, "map_client", "Description")
+    import_upload(page, 3, 3)
+    with rerun(page):
+        page.get_by_role("link", name="See the concentration overview").click()
+    expect_overview(page, report, None)
+    expect(metric(page, "Top client share")).to_have_text("88.9%")
