@@ -143,8 +143,14 @@ def save_screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running…' status)."""
+    """Wait until Streamlit has finished running the script: no 'Running…' status and the app's run
+    state idle (the status widget appears only after a delay, the run state at once).
+
+    After an action this may still return before the rerun it causes has started; wrap the action
+    in ``helpers.rerun`` to wait for that run."""
     page.wait_for_selector("[data-testid=stApp]")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && ['notRunning', 'compilationError']"
+        ".includes(document.querySelector('[data-testid=stApp]').dataset.testScriptState)",
+        timeout=30_000,
     )
