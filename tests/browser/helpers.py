@@ -88,6 +88,13 @@ def import_upload(page: Page, imported: int, read: int) -> None:
     page.get_by_text(f"Imported {number(imported)} of {number(read)} rows").wait_for()
 
 
+def import_then_overview(page: Page, imported: int, read: int) -> None:
+    """Import, then follow the result's link to the overview."""
+    import_upload(page, imported, read)
+    with rerun(page):
+        page.get_by_role("link", name="See the concentration overview").click()
+
+
 def choose(page: Page, key: str, option: str) -> None:
     """Pick ``option`` in the select box created with ``key=KEY`` and wait for the rerun."""
     box = page.locator(f".st-key-{key} [role=combobox]")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import choose, cli_json, expect_overview, import_upload, metric, open_page, rerun, upload
+from tests.browser.helpers import choose, cli_json, expect_overview, import_then_overview, metric, open_page, upload
 
 # "Customer ID" contains "customer", so it is guessed as the client; the client is "Organisation",
 # whose wording Eggbasket does not know. Nordwind AG pays under two customer IDs (two departments).
@@ -30,14 +30,19 @@ ROWS = (
 # Read by customer ID instead, C-017 would be the top client with 3,600 / 5,100 = 70.6%.
 
 
+def file_and_cli_report(tmp_path: Path, name: str, header: str, rows: str, client: str) -> tuple[Path, dict]:
+    """The file the user uploads, and the CLI's JSON report for it read with ``client`` as the client
+    column. The CLI has no option to map columns by hand, so that is the same rows under a header it
+    reads that way: ``client`` renamed to Client."""
+    path = tmp_path / f"{name}.csv"
+    path.write_text(f"{header}\n{rows}", encoding="utf-8")
+    remapped = tmp_path / f"{name}-remapped.csv"
+    remapped.write_text(f"{header.replace(client, 'Client')}\n{rows}", encoding="utf-8")
+    return path, cli_json("report", remapped)
+
+
 def test_fix_the_client_column_then_read_the_overview(app_server, page, tmp_path: Path):
-    path = tmp_path / "invoices.csv"
-    path.write_text(f"{HEADER}\n{ROWS}", encoding="utf-8")
-    # The CLI has no option to map columns by hand, so "the same mapping" is the same rows under a
-    # header it reads that way: Organisation renamed to Client.
-    remapped = tmp_path / "invoices-remapped.csv"
-    remapped.write_text(f"{HEADER.replace('Organisation', 'Client')}\n{ROWS}", encoding="utf-8")
-    report = cli_json("report", remapped)
+    path, report = file_and_cli_report(tmp_path, "invoices", HEADER, ROWS, "Organisation")
     assert (report["total_revenue"], report["clients"]) == (5100, 3)
     assert [(c["client"], c["revenue"]) for c in report["clients_table"]] == [
         ("Nordwind AG", 4400), ("Lumen Studio", 500), ("Kite & Co", 200)]
@@ -50,10 +55,7 @@ def test_fix_the_client_column_then_read_the_overview(app_server, page, tmp_path
     expect(client_box).to_have_value("Customer ID")
     expect(page.locator(".st-key-map_amount [role=combobox]")).to_have_value("Net amount")
     choose(page, "map_client", "Organisation")
-    import_upload(page, 7, 7)
-
-    with rerun(page):
-        page.get_by_role("link", name="See the concentration overview").click()
+    import_then_overview(page, 7, 7)
     expect_overview(page, report, None)
     expect(metric(page, "Top client share")).to_have_text("86.3%")
     expect(metric(page, "Top 3 clients")).to_have_text("100.0%")
@@ -68,11 +70,7 @@ def test_fix_the_client_column_then_read_the_overview(app_server, page, tmp_path
 def test_choose_a_client_column_that_could_not_be_guessed(app_server, page, tmp_path: Path):
     # A bank-style export: the payer's name is in "Description", which is guessed as the description.
     rows = "2026-01-05,Nordwind AG,1200.00\n2026-01-19,Kite & Co,300.00\n2026-02-05,Nordwind AG,1200.00\n"
-    path = tmp_path / "statement.csv"
-    path.write_text(f"Date,Description,Amount\n{rows}", encoding="utf-8")
-    remapped = tmp_path / "statement-remapped.csv"
-    remapped.write_text(f"Date,Client,Amount\n{rows}", encoding="utf-8")
-    report = cli_json("report", remapped)
+    path, report = file_and_cli_report(tmp_path, "statement", "Date,Description,Amount", rows, "Description")
     assert report["top_shares"]["1"] == 2400 / 2700  # by hand: Nordwind 2,400 of 2,700 → 88.9%
 
     open_page(page, app_server, "upload", "Upload income")
@@ -81,8 +79,6 @@ def test_choose_a_client_column_that_could_not_be_guessed(app_server, page, tmp_
     expect(page.locator(".st-key-map_client")).to_have_count(1, timeout=5_000)
     choose(page, "map_description", "(none)")
     choose(page, "map_client", "Description")
-    import_upload(page, 3, 3)
-    with rerun(page):
-        page.get_by_role("link", name="See the concentration overview").click()
+    import_then_overview(page, 3, 3)
     expect_overview(page, report, None)
     expect(metric(page, "Top client share")).to_have_text("88.9%")

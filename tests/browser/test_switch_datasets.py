@@ -7,7 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DEMO, DEMO_NAME, choose, cli_json, expect_overview, import_upload, open_page, rerun, upload
+from tests.browser.helpers import (
+    DEMO, DEMO_NAME, choose, cli_json, expect_overview, import_then_overview, import_upload, open_page, rerun, upload,
+)
 
 # By hand: Orbit 900 + 300 = 1,200 of 2,000 → top client 60.0%; Pixel 500, Quill 300.
 CSV = (
@@ -19,9 +21,14 @@ CSV = (
 )
 
 
-def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: Path):
+def agency_csv(tmp_path: Path) -> Path:
     path = tmp_path / "agency.csv"
     path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: Path):
+    path = agency_csv(tmp_path)
     mine, demo = cli_json("report", path), cli_json("report", DEMO)
     assert mine["top_shares"]["1"] == 0.6 and mine["total_revenue"] == 2000
     assert mine["top_shares"]["1"] != demo["top_shares"]["1"] and mine["hhi_points"] != demo["hhi_points"]
@@ -29,10 +36,7 @@ def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: 
     open_page(page, app_server, "", "Revenue concentration")  # first launch: the demo
     expect_overview(page, demo, "EUR")
     upload(page, app_server, path)
-    import_upload(page, 4, 4)
-
-    with rerun(page):
-        page.get_by_role("link", name="See the concentration overview").click()
+    import_then_overview(page, 4, 4)
     # The new import is the active dataset.
     expect(page.locator(".st-key-dataset_picker [role=combobox]")).to_have_value("agency")
     expect_overview(page, mine, "USD")
@@ -47,9 +51,7 @@ def test_switching_the_dataset_changes_the_overview(app_server, page, tmp_path: 
 
 
 def test_switching_the_dataset_on_the_scenario_page(app_server, page, tmp_path: Path):
-    path = tmp_path / "agency.csv"
-    path.write_text(CSV, encoding="utf-8")
-    upload(page, app_server, path)
+    upload(page, app_server, agency_csv(tmp_path))
     import_upload(page, 4, 4)
     with rerun(page):
         page.get_by_role("link", name="What if a client leaves?").click()

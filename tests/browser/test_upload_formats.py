@@ -4,12 +4,11 @@ preamble above the header) and both import with the right names and totals."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
-from tests.browser.helpers import import_upload, upload
+from tests.browser.helpers import import_then_overview, metric, upload
 
 
 def test_upload_an_xlsx_workbook(app_server, page, tmp_path):
@@ -24,10 +23,8 @@ def test_upload_an_xlsx_workbook(app_server, page, tmp_path):
     book.save(path)
 
     upload(page, app_server, path)
-    import_upload(page, 3, 3)
-    page.get_by_role("link", name="See the concentration overview").click()
-    wait_for_app(page)
-    page.locator("[data-testid=stMetric]", has_text="Top client share").get_by_text("80.0%").wait_for()
+    import_then_overview(page, 3, 3)
+    expect(metric(page, "Top client share")).to_have_text("80.0%")
 
 
 def test_upload_a_windows_1251_bank_csv(app_server, page, tmp_path):
@@ -44,8 +41,6 @@ def test_upload_a_windows_1251_bank_csv(app_server, page, tmp_path):
     path.write_bytes(text.encode("cp1251"))
     # By hand: ООО Ромашка 1,500 + 2,000 = 3,500 of 4,000 → 87.5%.
     upload(page, app_server, path)
-    import_upload(page, 3, 3)
-    page.get_by_role("link", name="See the concentration overview").click()
-    wait_for_app(page)
-    page.locator("[data-testid=stMetric]", has_text="Top client share").get_by_text("87.5%").wait_for()
+    import_then_overview(page, 3, 3)
+    expect(metric(page, "Top client share")).to_have_text("87.5%")
     page.get_by_text("ООО Ромашка brings 88% of your revenue", exact=False).wait_for()
