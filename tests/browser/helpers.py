@@ -47,8 +47,11 @@ def rerun(page: Page, timeout: float = 30_000) -> Iterator[None]:
 
     ``wait_for_app`` alone can return before a widget's rerun has even started (nothing on screen
     says a run is due), so a click that follows may land in the middle of it. This watches the
-    app's run state from before the action: it must have been running and be idle again.
+    app's run state from before the action: it must have been running and be idle again. The
+    watch starts once the app is idle: an action during a run only restarts that run, which would
+    show no new "running" state.
     """
+    wait_for_app(page)
     page.evaluate(f"""() => {{
         window.__ebRunStates = [];
         window.__ebRunWatch?.disconnect();
