@@ -51,14 +51,16 @@ with st.container(border=True):
             # A picker with thousands of options makes every rerun slow; losing one of your
             # smallest clients is not the question here, so offer the largest ones.
             offered = list(by_name)[:_MAX_OFFERED]
-            # A link such as ?client=Acme pre-selects that client; names from another dataset are dropped.
+            # A link such as ?client=Acme pre-selects that client; names from another dataset are dropped,
+            # and when none is left (the user switched datasets) this one's largest client is picked,
+            # as on a first visit. Only a picker the user emptied stays empty.
             wanted = st.query_params.pop("client", None)
-            current = [n for n in st.session_state.get("scenario_clients", []) if n in offered]
+            stored = st.session_state.get("scenario_clients")
+            current = [n for n in stored or [] if n in offered]
             if wanted in by_name:
                 offered = offered if wanted in offered else [*offered, wanted]
                 current = [wanted]
-            st.session_state["scenario_clients"] = current if "scenario_clients" in st.session_state or current \
-                else [baseline.clients[0].client]
+            st.session_state["scenario_clients"] = current if current or stored == [] else [baseline.clients[0].client]
             picked = st.multiselect(
                 "Clients to lose (largest first)" if len(offered) == len(by_name)
                 else f"Clients to lose (your {_MAX_OFFERED} largest)",

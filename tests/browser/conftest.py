@@ -72,8 +72,10 @@ def browser():
         if os.environ.get("EGGBASKET_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Two cores shared with other work: give on-screen expectations longer than the default 5 s.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -113,17 +115,42 @@ def page(browser, request: pytest.FixtureRequest):
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    context.close()
+    try:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            save_screenshot(page, request.node.nodeid)
+    finally:
+        context.close()
+
+
+def save_screenshot(page, name: str) -> Path:
+    """A screenshot of the whole page to tests/artifacts/NAME.png.
+
+    Streamlit scrolls inside its main pane, not the document, so Playwright's ``full_page`` alone
+    would show only the visible part: the viewport is first made as tall as that pane's content.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
+    try:
+        height = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
+        if height > page.viewport_size["height"]:
+            page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height, 12_000)})
+            page.wait_for_timeout(500)  # let the charts re-layout
+    except Exception:  # a crashed or closed page: take what there is
+        pass
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running…' status)."""
+    """Wait until Streamlit has finished running the script: no 'Running…' status and the app's run
+    state idle (the status widget appears only after a delay, the run state at once).
+
+    After an action this may still return before the rerun it causes has started; wrap the action
+    in ``helpers.rerun`` to wait for that run."""
     page.wait_for_selector("[data-testid=stApp]")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && ['notRunning', 'compilationError']"
+        ".includes(document.querySelector('[data-testid=stApp]').dataset.testScriptState)",
+        timeout=30_000,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import save_screenshot, wait_for_app
 
 
 def _csv(path: Path, client: str, rows: int) -> Path:
@@ -15,7 +15,7 @@ def _csv(path: Path, client: str, rows: int) -> Path:
     return path
 
 
-def test_two_sessions_import_at_the_same_time(app_server, browser, tmp_path):
+def test_two_sessions_import_at_the_same_time(app_server, browser, tmp_path, request):
     files = [_csv(tmp_path / "alpha.csv", "Alpha", 8_000), _csv(tmp_path / "beta.csv", "Beta", 5_000)]
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in files]
     pages = [context.new_page() for context in contexts]
@@ -38,6 +38,10 @@ def test_two_sessions_import_at_the_same_time(app_server, browser, tmp_path):
         # The table is drawn on a canvas; its accessible cells are in the DOM but hidden.
         for name in ("alpha", "beta"):
             pages[1].get_by_text(name, exact=True).first.wait_for(state="attached")
+    except Exception:  # this test has its own pages, so it keeps their screenshots itself
+        for number, page in enumerate(pages, 1):
+            save_screenshot(page, f"{request.node.nodeid}-session{number}")
+        raise
     finally:
         for context in contexts:
             context.close()

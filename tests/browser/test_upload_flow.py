@@ -7,6 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_app
+from tests.browser.helpers import import_upload, upload
 
 # Hand-worked: Acme 600,00 + 150,00 − 50,00 (refund) = 700; Beta 200; Gamma 100; total 1,000.
 # Top client share = 700 / 1,000 = 70.0%; top 3 = 100.0%.
@@ -25,11 +26,8 @@ def test_upload_then_overview_shows_top_client_share(app_server, page, tmp_path:
     csv_path = tmp_path / "march.csv"
     csv_path.write_text(CSV, encoding="utf-8")
 
-    page.goto(f"{app_server}/upload")
-    wait_for_app(page)
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(csv_path))
-    page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Imported 5 of 6 rows").wait_for()
+    upload(page, app_server, csv_path)
+    import_upload(page, 5, 6)
     page.get_by_text("1 rejected").wait_for()
 
     page.get_by_role("link", name="See the concentration overview").click()

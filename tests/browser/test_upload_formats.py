@@ -4,18 +4,11 @@ preamble above the header) and both import with the right names and totals."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
-
-
-def _upload(page, app_server: str, path: Path) -> None:
-    page.goto(f"{app_server}/upload")
-    wait_for_app(page)
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Import", exact=True).click()
+from tests.browser.helpers import import_then_overview, metric, upload
 
 
 def test_upload_an_xlsx_workbook(app_server, page, tmp_path):
@@ -29,11 +22,9 @@ def test_upload_an_xlsx_workbook(app_server, page, tmp_path):
     path = tmp_path / "income.xlsx"
     book.save(path)
 
-    _upload(page, app_server, path)
-    page.get_by_text("Imported 3 of 3 rows").wait_for()
-    page.get_by_role("link", name="See the concentration overview").click()
-    wait_for_app(page)
-    page.locator("[data-testid=stMetric]", has_text="Top client share").get_by_text("80.0%").wait_for()
+    upload(page, app_server, path)
+    import_then_overview(page, 3, 3)
+    expect(metric(page, "Top client share")).to_have_text("80.0%")
 
 
 def test_upload_a_windows_1251_bank_csv(app_server, page, tmp_path):
@@ -49,9 +40,7 @@ def test_upload_a_windows_1251_bank_csv(app_server, page, tmp_path):
     path = tmp_path / "vypiska.csv"
     path.write_bytes(text.encode("cp1251"))
     # By hand: ООО Ромашка 1,500 + 2,000 = 3,500 of 4,000 → 87.5%.
-    _upload(page, app_server, path)
-    page.get_by_text("Imported 3 of 3 rows").wait_for()
-    page.get_by_role("link", name="See the concentration overview").click()
-    wait_for_app(page)
-    page.locator("[data-testid=stMetric]", has_text="Top client share").get_by_text("87.5%").wait_for()
+    upload(page, app_server, path)
+    import_then_overview(page, 3, 3)
+    expect(metric(page, "Top client share")).to_have_text("87.5%")
     page.get_by_text("ООО Ромашка brings 88% of your revenue", exact=False).wait_for()
