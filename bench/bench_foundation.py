@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--import-only", action="store_true", help="skip the app timings (10M-row runs)")
+    parser.add_argument("--app-only", action="store_true", help="skip the import comparison (10M-row runs)")
     parser.add_argument("--csv", help="an existing ledger CSV to use instead of writing one")
     args = parser.parse_args()
     from bench.ledger import write_ledger
@@ -131,7 +132,7 @@ def main() -> None:
         if not args.csv:
             write_ledger(csv_path, args.rows)
         size_mb = os.path.getsize(csv_path) / 2**20
-        imports = bench_import(csv_path, args.repeat, workdir)
+        imports = {} if args.app_only else bench_import(csv_path, args.repeat, workdir)
         if args.import_only:
             print(json.dumps({"rows": args.rows, "csv_mb": round(size_mb, 1), "import": imports}, indent=2))
             return
