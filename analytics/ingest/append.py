@@ -44,6 +44,7 @@ from .importer import (
     store_rates,
     store_rejected,
 )
+from .workspace import work_database
 
 BY_TRANSACTION_ID = "transaction id"
 BY_ROW_CONTENT = "date, client, amount and description"
@@ -80,15 +81,16 @@ def append_plan(
             matched_on = _matched_on(cur, dataset_id, plan)
         return AppendResult(dataset, True, dataset.rows_read, 0, 0, [], matched_on)
 
-    with store.cursor() as cur:
+    with store.cursor() as cur, work_database(cur):
         parsed = prepare_rows(cur, plan, report, base=dataset.base_currency,
                               extra_rates=_stored_rates(cur, dataset_id))
         report(0.75, "Finding the rows the dataset does not have yet…")
         matched_on = _matched_on(cur, dataset_id, plan)
+        # The work table is changed before the store transaction (which may write to one database).
+        cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [parsed.base])
+        _use_stored_spellings(cur, dataset_id)
         cur.execute("BEGIN TRANSACTION")
         try:
-            cur.execute("UPDATE eb_parsed SET currency = ? WHERE currency IS NULL", [parsed.base])
-            _use_stored_spellings(cur, dataset_id)
             added = _insert_new_rows(cur, dataset_id, matched_on)
             rejected = _new_rejections(cur, dataset_id, parsed.rejected)
             store_rejected(cur, dataset_id, rejected)

@@ -34,6 +34,7 @@ from .errors import IngestError
 from .lines import number_lines
 from .mapping import ColumnMapping, complete_from_values, guess_from_headers, quote_ident
 from .source import TextSource, open_text_source
+from .workspace import work_database
 
 PREVIEW_ROWS = 20
 _PROFILE_ROWS = 2000
@@ -284,7 +285,7 @@ def import_plan(
     if existing:
         return ImportResult(existing, True, existing.rows_read, existing.rows_imported, [])
 
-    with store.cursor() as cur:
+    with store.cursor() as cur, work_database(cur):
         parsed = prepare_rows(cur, plan, report)
         report(0.75, "Saving…")
         dataset_id = _store_dataset(cur, plan, name, source_file, parsed)

@@ -120,7 +120,7 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, source: str,
         f'coalesce("eb_raw_{i}", \'\')' for i in range(len(plan.dialect.columns))
     ) + ")"
     cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE eb_parsed AS
+        f"""CREATE OR REPLACE TABLE eb_parsed AS  -- in the import's work database (.workspace)
         WITH fields AS (
             SELECT r.rn, {line} AS line, {raw_cols}, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
                    {currency_col} AS currency_text, {optional['category']} AS category,
