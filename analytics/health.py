@@ -36,7 +36,7 @@ Rules
                     payments. ``late_basis`` says how many payments it rests on.
 
 Flags (plain words; thresholds below, each with its reason)
-    "quiet for 3x its usual gap (95 days; usually 30)"  overdue ratio ≥ :data:`QUIET_RATIO`
+    "quiet for 3.2× its usual gap (95 days; usually 30 days)"  overdue ratio ≥ :data:`QUIET_RATIO`
     "spend down 45% (last 6 months vs the 6 before)"     trend ≤ −:data:`SPEND_DOWN_SHARE`
     "pays 25 days late on average"                       days paid late ≥ :data:`LATE_DAYS`
     "one-off client"                                     exactly :data:`ONE_OFF_PAYMENT_DAYS` payment day
@@ -254,9 +254,9 @@ def _late(days_late: float) -> Flag:
 
 
 def _times(ratio: float) -> str:
-    """``2.4x``; whole ratios without a decimal (``3x``, not ``3.0x``)."""
+    """``2.4×``; whole ratios without a decimal (``3×``, not ``3.0×``)."""
     text = number(ratio, 1)
-    return (text[:-2] if text.endswith(".0") else text) + "x"
+    return (text[:-2] if text.endswith(".0") else text) + "×"
 
 
 def _days(days: float | None) -> str:

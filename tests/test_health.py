@@ -61,8 +61,8 @@ def test_median_of_an_even_number_of_gaps_is_the_mean_of_the_middle_two(store, a
 @pytest.mark.parametrize(("as_of", "ratio", "flags"), [
     # Payments 1, 11, 21 January: usual gap 10 days.
     (date(2026, 2, 9), 1.9, ()),  # 19 days: just under QUIET_RATIO
-    (date(2026, 2, 10), 2.0, (Flag(QUIET, "quiet for 2x its usual gap (20 days; usually 10 days)"),)),
-    (date(2026, 2, 15), 2.5, (Flag(QUIET, "quiet for 2.5x its usual gap (25 days; usually 10 days)"),)),
+    (date(2026, 2, 10), 2.0, (Flag(QUIET, "quiet for 2× its usual gap (20 days; usually 10 days)"),)),
+    (date(2026, 2, 15), 2.5, (Flag(QUIET, "quiet for 2.5× its usual gap (25 days; usually 10 days)"),)),
 ])
 def test_quiet_flag_from_twice_the_usual_gap(store, add_dataset, as_of, ratio, flags):
     assert QUIET_RATIO == 2.0
