@@ -16,6 +16,7 @@ import pytest
 
 from analytics.store import Store
 from pages.common import md_escape
+from pages.risk_overrides import apply_edits, overrides_key
 from conftest import insert_dataset
 from test_pages import DEMO, db_path, run_app  # noqa: F401  (db_path is a fixture)
 
@@ -183,3 +184,17 @@ def test_a_hostile_client_name_stays_text(db_path):
     assert link.value == f"What if {md_escape(name)} leaves?"
     assert "\\*\\*Boss\\*\\* \\<b\\>" in link.value
     assert link.proto.query_string == urlencode({"client": name})
+
+
+# -- hand-set chances of leaving (pages/risk_overrides.py) ------------------------------------------
+
+
+def test_table_edits_set_and_clear_chances_of_leaving():
+    clients = ["Acme", "Beta", "Gamma"]
+    column = "Chance of leaving"
+    edits = {"0": {column: 35.0}, 2: {column: 250.0}, 1: {"Client": "renamed"}, 7: {column: 10.0}}
+    # Acme 35% → 0.35; Gamma clamped to 100%; a non-chance edit and a row past the end are ignored.
+    assert apply_edits({}, clients, edits, column) == {"Acme": 0.35, "Gamma": 1.0}
+    # An emptied cell gives the client back to the model; other hand-set values stay.
+    assert apply_edits({"Acme": 0.35, "Beta": 0.2}, clients, {0: {column: None}}, column) == {"Beta": 0.2}
+    assert overrides_key(3) != overrides_key(4)
