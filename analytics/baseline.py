@@ -13,6 +13,9 @@ Rule (computed in one DuckDB query)
     ``by_group=True`` each client group is one client, so a scenario can lose a whole group
     (``Loss("Group name")``). The window's dates come from all rows of the dataset.
 
+    With a cut-off date ``as_of`` (revenue at risk "as of" a date) only the records up to it
+    count, and the window ends on ``as_of`` itself instead of the last record.
+
     Clients whose net revenue in the window is zero or negative (refunds equal or exceed payments)
     have no income to lose: their run-rate is 0 and they are listed apart (``non_positive``).
     Baseline income is the sum of the positive run-rates, the same population as the
@@ -33,10 +36,11 @@ BASELINE_MONTHS = (3, 6, 12)
 DEFAULT_BASELINE_MONTHS = 12
 
 _BASELINE_SQL = f"""
-WITH bounds AS (
-    SELECT min(date) AS first, max(date) AS last,
-           CAST(max(date) - to_months($months) + INTERVAL 1 DAY AS DATE) AS trailing_start
-    FROM income WHERE dataset_id = $dataset_id
+WITH cut AS (  -- the records up to as_of (all of them when it is NULL); the window ends at as_of
+    SELECT min(date) AS first, coalesce(CAST($as_of AS DATE), max(date)) AS last
+    FROM income WHERE dataset_id = $dataset_id AND date <= coalesce(CAST($as_of AS DATE), date)
+), bounds AS (
+    SELECT first, last, CAST(last - to_months($months) + INTERVAL 1 DAY AS DATE) AS trailing_start FROM cut
 ), span AS (
     SELECT first, last,
            (year(last) - year(first)) * 12 + month(last) - month(first) + 1 AS months_covered,
@@ -100,15 +104,20 @@ class NoBaselineError(ValueError):
 
 
 def client_baseline(
-    store: Store, dataset_id: int, months: int = DEFAULT_BASELINE_MONTHS, *, by_group: bool = False
+    store: Store, dataset_id: int, months: int = DEFAULT_BASELINE_MONTHS, *, by_group: bool = False,
+    as_of: date | None = None,
 ) -> Baseline:
     """Run-rates per client (per client group with ``by_group=True``) for one dataset; rules in
-    the module docstring."""
+    the module docstring. With ``as_of`` only the records up to that date count and the window
+    ends on it (not on the last record before it), as if the data had been exported that day."""
     if months not in BASELINE_MONTHS:
         raise ValueError(f"Baseline length must be one of {', '.join(map(str, BASELINE_MONTHS))} months.")
     with store.cursor() as cur:
-        rows = cur.execute(_BASELINE[bool(by_group)], {"dataset_id": dataset_id, "months": months}).fetchall()
+        rows = cur.execute(_BASELINE[bool(by_group)],
+                           {"dataset_id": dataset_id, "months": months, "as_of": as_of}).fetchall()
     if not rows:
+        if as_of is not None:
+            raise NoBaselineError(f"This dataset has no income rows on or before {as_of:%d %b %Y}.")
         raise NoBaselineError("This dataset has no income rows to build a baseline from.")
     _, _, start, end, divisor = rows[0]
     positive, other = [], []

@@ -1,4 +1,4 @@
-"""Eggbasket's command line: ``python -m analytics report PATH`` and ``simulate PATH``.
+"""Eggbasket's command line: ``python -m analytics report PATH``, ``simulate PATH`` and ``risk PATH``.
 
 ``report`` reads a CSV with exactly the app's ingest (into an in-memory database, so nothing is
 written to disk) and prints the concentration of its revenue. ``--format json`` prints one object
@@ -10,6 +10,14 @@ whose keys are a stable contract for scripts: ``period``, ``rows``, ``total_reve
 ``baseline_monthly``, ``scenario_monthly``, ``lost_monthly``, ``lost_share``, ``runway_months``,
 ``clients_to_replace``, ``break_even_loss_share``, ``after``, ``projection``, ``stress``.
 
+``risk`` simulates the next 12 (or 24) months from each client's chance of leaving (see
+:mod:`analytics.revenue_risk`); its JSON keys are ``currency``, ``as_of``, ``horizon``, ``paths``,
+``seed``, ``baseline_12``, ``p5``, ``p50``, ``p95``, ``expected_loss``, ``revenue_at_risk_95``,
+``expenses``, ``prob_below_expenses``, ``model`` {``method``, ``params`` {r, alpha, a, b} in weeks or
+null when the fixed prior was used, ``log_likelihood``, ``note``}, ``clients`` [{``client``,
+``p_alive``, ``p_leave``, ``monthly_baseline``, ``revenue_at_risk``, ``downside_share``,
+``overridden``}] and ``fan`` [{``month``, ``p5`` … ``p95``, ``expenses``}].
+
 Bad input exits with status 2 and one line on stderr.
 """
 
@@ -20,12 +28,15 @@ import json
 import sys
 from pathlib import Path
 from collections.abc import Sequence
+from datetime import date
 
 from .concentration import ConcentrationReport, NoRevenueError, concentration
 from .baseline import BASELINE_MONTHS, DEFAULT_BASELINE_MONTHS, NoBaselineError, client_baseline
 from .formatting import money, months, number, percent
 from .fx import parse_user_rates
 from .ingest import ImportResult, ImportSettings, IngestError, import_file
+from .montecarlo import DEFAULT_PATHS, HORIZONS
+from .revenue_risk import RevenueRisk, revenue_risk
 from .risk import percent_text
 from .scenario import Loss, Scenario, ScenarioResult, simulate, top_losses
 from .store import MEMORY, Store
@@ -63,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--recover-share", type=float, default=0.0, metavar="PCT", help="share of lost income replaced")
     simulate.add_argument("--baseline-months", type=int, choices=BASELINE_MONTHS, default=DEFAULT_BASELINE_MONTHS)
     _add_ingest_options(simulate)
+
+    risk = commands.add_parser("risk", help="the odds of a bad year: Monte Carlo of clients leaving")
+    risk.add_argument("path", help="income CSV")
+    risk.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only records up to this date (default: the last)")
+    risk.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N", help="simulated futures (default 10,000)")
+    risk.add_argument("--horizon", type=int, choices=HORIZONS, default=12, help="months ahead (default 12)")
+    risk.add_argument("--expenses", type=float, metavar="X", help="monthly expenses")
+    risk.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    _add_ingest_options(risk)
     return parser
 
 
@@ -204,12 +224,53 @@ def simulate_text(currency: str, r: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
+def run_risk(args: argparse.Namespace) -> RevenueRisk:
+    """Import the file in memory and simulate its revenue at risk as the flags say."""
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of is not None else None
+    except ValueError as exc:
+        raise CliError(f"--as-of {args.as_of}: not a date in YYYY-MM-DD form") from exc
+    with Store(MEMORY) as store:
+        result = _import_into(store, args)
+        try:
+            return revenue_risk(store, result.dataset.id, as_of=as_of, horizon=args.horizon, paths=args.paths,
+                                expenses=args.expenses, seed=args.seed)
+        except ValueError as exc:  # NoBaselineError and bad numbers included
+            raise CliError(str(exc)) from exc
+
+
+def risk_text(r: RevenueRisk) -> str:
+    cur = r.currency
+    lines = [
+        f"Revenue at risk as of {r.as_of:%d %b %Y}: next 12 months, {number(r.paths)} simulated futures "
+        f"(seed {r.seed})",
+        f"Baseline {money(r.baseline_12, cur)}; P5 {money(r.p5, cur)}, median {money(r.p50, cur)}, "
+        f"P95 {money(r.p95, cur)}",
+        f"Expected loss {money(r.expected_loss, cur)}; revenue at risk (95%) {money(r.revenue_at_risk_95, cur)}",
+    ]
+    if r.prob_below_expenses is not None:
+        lines.append(f"Income below expenses of {money(r.expenses, cur)} in at least one of {r.horizon} months: "
+                     f"{percent(r.prob_below_expenses)} of futures")
+    lines += [f"Model: {r.model.method}. {r.model.note}", "", "Clients by revenue at risk:"]
+    width = max((len(c.client) for c in r.clients), default=6)
+    lines += [
+        f"  {c.client:<{width}}  still a client {percent(c.p_alive):>6}  leaves within {r.horizon} months "
+        f"{percent(c.p_leave):>6}{' (yours)' if c.overridden else ''}  {money(c.monthly_baseline, cur):>14}/month  "
+        f"at risk {money(c.revenue_at_risk, cur):>14}  downside {percent(c.downside_share):>6}"
+        for c in r.clients
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "simulate":
             currency, outcome = run_simulate(args)
             body, text = outcome.to_json_dict(), lambda: simulate_text(currency, outcome)
+        elif args.command == "risk":
+            risk = run_risk(args)
+            body, text = risk.to_json_dict(), lambda: risk_text(risk)
         else:
             result, report = run_report(args)
             body, text = report_json(result, report), lambda: report_text(result, report)
