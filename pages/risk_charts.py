@@ -16,7 +16,6 @@ Colours carry the same meaning as on the scenario page
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -45,8 +44,9 @@ _BAND_ALPHA = {OUTER_BAND: 0.18, INNER_BAND: 0.38}
 def fan_chart(fan: pd.DataFrame, currency: str | None) -> go.Figure:
     """Monthly income month by month: the P5–P95 band, the P25–P75 band inside it, the median
     line and, when the ``expenses`` column has values, the expenses line. ``fan`` has one row per
-    future month with columns ``month`` (a date, or the number of months ahead), ``p5``, ``p25``,
-    ``p50``, ``p75``, ``p95`` and ``expenses``. One hover per month shows every value."""
+    future month with columns ``month`` (``'YYYY-MM'`` or a date), ``p5``, ``p25``, ``p50``,
+    ``p75``, ``p95`` and ``expenses`` (NaN without), as :class:`analytics.revenue_risk.RevenueRisk`
+    gives it. One hover per month shows every value."""
     theme = chart_theme()
     figure = go.Figure(layout=base_layout(theme, FAN_TITLE))
     legend_under_title(figure)
@@ -90,9 +90,9 @@ def revenue_histogram(totals: Sequence[float] | np.ndarray, baseline: float, p5:
     downside = palette_colour(theme, 5)
     figure.add_trace(
         go.Bar(
-            x=(edges[:-1] + edges[1:]) / 2,
-            y=shares * 100,
-            width=np.diff(edges),
+            x=((edges[:-1] + edges[1:]) / 2).tolist(),
+            y=(shares * 100).tolist(),
+            width=np.diff(edges).tolist(),
             name=FUTURES_TRACE,
             marker={"color": [rgba(downside, 0.8) if high <= p5 else rgba(theme.primary, 0.55) for high in edges[1:]],
                     "line": {"width": 0}},
@@ -112,14 +112,10 @@ def revenue_histogram(totals: Sequence[float] | np.ndarray, baseline: float, p5:
     return figure
 
 
-def _months(months: pd.Series) -> tuple[list, dict]:
-    """The x values and axis of the fan: calendar months on a month axis, or months ahead (1, 2, …)."""
-    first = months.iloc[0]
-    if isinstance(first, (date, datetime, pd.Timestamp, np.datetime64)):
-        days = [pd.Timestamp(m).date() for m in months]
-        return [d.isoformat() for d in days], {**month_axis(days), "title": {"text": "Month"}}
-    return [int(m) for m in months], {"title": {"text": "Months ahead"}, "tickmode": "linear", "tick0": 0,
-                                      "dtick": 3 if len(months) > 12 else 1, "hoverformat": "d"}
+def _months(months: pd.Series) -> tuple[list[str], dict]:
+    """The x values (first day of each month, ISO) and the month axis of the fan."""
+    days = [pd.Timestamp(m).date() for m in months]  # 'YYYY-MM' is the month's first day
+    return [d.isoformat() for d in days], {**month_axis(days), "title": {"text": "Month"}}
 
 
 def _add_band(figure: go.Figure, theme: ChartTheme, x: list, low: pd.Series, high: pd.Series, name: str,

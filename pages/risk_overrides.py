@@ -36,3 +36,10 @@ def apply_edits(current: Mapping[str, float], clients: Sequence[str], edited_row
         else:
             overrides[clients[index]] = min(100.0, max(0.0, float(value))) / 100
     return overrides
+
+
+def for_clients(overrides: Mapping[str, float], clients: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The hand-set chances of the given ``clients`` only (a client set by hand may not exist at
+    an earlier as-of date), as sorted pairs: a stable cache key for the simulation."""
+    known = set(clients)
+    return tuple(sorted((client, p) for client, p in overrides.items() if client in known))

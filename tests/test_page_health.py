@@ -12,9 +12,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
-from analytics.store import Store
+from analytics.formatting import money, percent
+from analytics.ingest import import_file
+from analytics.revenue_risk import RevenueRisk, revenue_risk
+from analytics.store import MEMORY, Store
 from pages.common import md_escape
 from pages.risk_overrides import apply_edits, overrides_key
 from conftest import insert_dataset
@@ -88,8 +93,6 @@ def _close(shown, expected) -> bool:
 
 def _assert_table_matches(table, expected: dict[str, dict]) -> None:
     assert sorted(table["Client"]) == sorted(expected)
-    revenues = [expected[c]["revenue"] for c in table["Client"]]
-    assert revenues == pytest.approx(sorted(revenues, reverse=True))  # largest trailing revenue first
     for client, e in expected.items():
         row = _row(table, client)
         assert row["Payments"] == e["payments"], client
@@ -117,7 +120,91 @@ def test_demo_table_matches_the_csv_worked_by_hand(db_path):
     assert _signs(table, "Nordlicht GmbH") == []
     assert "Days late" not in table.columns  # the demo has no due dates
     flagged = sum(len(s) > 0 for s in table["Warning signs"])
-    assert at.markdown[0].value.startswith(f"##### {flagged} of {len(expected)} clients show a warning sign")
+    assert at.subheader[0].value == f"{flagged} of {len(expected)} clients show a warning sign on 30 Oct 2026"
+
+
+def _demo_risk(**kwargs) -> RevenueRisk:
+    """The engine's result for the demo, computed here on its own store (no page, no cache)."""
+    with Store(MEMORY) as store:
+        dataset = import_file(store, DEMO, name="demo").dataset
+        return revenue_risk(store, dataset.id, **kwargs)
+
+
+def _cards(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _chart(at, index: int) -> go.Figure:
+    return pio.from_json(at.get("plotly_chart")[index].proto.spec)
+
+
+def _assert_risk_shown(at, risk: RevenueRisk) -> None:
+    cards = _cards(at)
+    assert cards["Next 12 months (median)"] == money(risk.p50, "EUR")
+    assert cards["Revenue at risk (95%)"] == money(risk.revenue_at_risk_95, "EUR")
+    assert cards["Expected loss"] == money(risk.expected_loss, "EUR")
+    below = risk.prob_below_expenses
+    assert cards["A month below expenses"] == ("—" if below is None else percent(below))
+    table = at.dataframe[0].value
+    # Sorted by revenue at risk; clients with nothing to lose (no run-rate) after them.
+    assert list(table["Client"][: len(risk.clients)]) == [c.client for c in risk.clients]
+    for c in risk.clients:
+        row = _row(table, c.client)
+        assert row["Revenue at risk"] == pytest.approx(c.revenue_at_risk)
+        assert row["Chance of leaving"] == pytest.approx(c.p_leave * 100)
+        assert row["Still a client"] == pytest.approx(c.p_alive * 100)
+        assert row["Set by hand"] == c.overridden
+    fan = _chart(at, 0)
+    assert fan.layout.title.text == "Monthly income across simulated futures"
+    median = next(t for t in fan.data if t.name == "Median")
+    assert list(median.y) == pytest.approx(list(risk.fan["p50"])) and len(median.x) == risk.horizon
+
+
+def test_demo_revenue_at_risk_equals_the_engine(db_path):
+    at = run_app(HEALTH)
+    risk = _demo_risk()
+    _assert_risk_shown(at, risk)
+    assert risk.model.note in at.caption[0].value  # which method produced the numbers
+    assert len(at.get("plotly_chart")) == 2  # the fan and the histogram
+    (bars,) = _chart(at, 1).data
+    assert sum(bars.y) == pytest.approx(100)
+    assert at.page_link[-1].proto.query_string == urlencode({"client": risk.clients[0].client})
+
+
+def test_hand_set_chances_expenses_horizon_and_futures_change_the_simulation(db_path):
+    at = run_app(HEALTH)
+    dataset_id = at.session_state["active_dataset_id"]
+    at.session_state[overrides_key(dataset_id)] = {"Nordlicht GmbH": 0.9, "Bright Loop, Inc.": 0.0}
+    at.number_input(key=f"health_expenses_{dataset_id}").set_value(9000.0)
+    at.segmented_control(key="health_horizon").set_value(24)
+    at.selectbox(key="health_paths").set_value(50_000).run()
+    assert not at.exception
+    overrides = {"Nordlicht GmbH": 0.9, "Bright Loop, Inc.": 0.0}
+    risk = _demo_risk(horizon=24, paths=50_000, expenses=9000.0, overrides=overrides)
+    assert risk.prob_below_expenses is not None
+    _assert_risk_shown(at, risk)
+    assert _row(at.dataframe[0].value, "Nordlicht GmbH")["Chance of leaving"] == pytest.approx(90)
+    assert "**2 clients** with a chance of leaving set by hand" in at.caption[0].value
+    expenses_line = next(t for t in _chart(at, 0).data if t.name == "Expenses")
+    assert set(expenses_line.y) == {9000.0}
+    # The expenses are remembered for the dataset: the scenario page starts with them.
+    at.switch_page("pages/scenarios.py").run()
+    assert at.number_input(key=f"expenses_{dataset_id}").value == 9000.0
+    at.switch_page(HEALTH).run()
+    next(b for b in at.button if b.label == "Give every client back to the model").click().run()
+    assert at.session_state[overrides_key(dataset_id)] == {}
+    assert not any(at.dataframe[0].value["Set by hand"])
+
+
+def test_without_income_to_simulate_the_health_table_still_shows(db_path):
+    # By hand: A's only payment is older than the 12 months before its refund, so its run-rate
+    # window holds −100 and no client has income to lose; its health is still there.
+    _own_dataset(db_path, [("2024-01-05", "A", "100"), ("2026-01-05", "A", "-100")])
+    at = run_app(HEALTH)
+    assert not at.exception
+    assert at.warning[0].value.startswith("No revenue at risk to show: No client has positive net revenue")
+    assert at.dataframe[0].value["Client"].tolist() == ["A"]
+    assert "Revenue at risk" not in at.dataframe[0].value.columns
 
 
 def test_the_link_opens_the_scenario_page_with_the_client_picked(db_path):

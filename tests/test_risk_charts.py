@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from analytics.revenue_risk import revenue_risk
 from chart_helpers import _empty_note, _title
 from pages.chart_theme import CHART_HEIGHT, chart_theme
 from pages.risk_charts import (
@@ -39,7 +40,7 @@ def _fan(months, expenses=None) -> pd.DataFrame:
     })
 
 
-_MONTHS = [date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]
+_MONTHS = ["2026-11", "2026-12", "2027-01"]  # as RevenueRisk.fan gives them
 
 
 def _trace(figure: go.Figure, name: str):
@@ -87,10 +88,9 @@ def test_fan_expenses_line_only_with_expenses():
     assert expenses.hovertext[0] == "€250.00"
 
 
-def test_fan_over_months_ahead_when_months_are_numbers():
-    figure = fan_chart(_fan([1, 2, 3]), "EUR")
-    assert list(_trace(figure, MEDIAN_TRACE).x) == [1, 2, 3]
-    assert figure.layout.xaxis.title.text == "Months ahead"
+def test_fan_takes_dates_as_months_too():
+    figure = fan_chart(_fan([date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]), "EUR")
+    assert list(_trace(figure, MEDIAN_TRACE).x) == ["2026-11-01", "2026-12-01", "2027-01-01"]
 
 
 def test_fan_escapes_the_currency_code_and_has_an_empty_state():
@@ -140,3 +140,24 @@ def test_histogram_of_identical_futures_and_of_none():
     assert sum(bars.y) == pytest.approx(100)
     empty = revenue_histogram(np.array([]), 0.0, 0.0, "EUR")
     assert _empty_note(empty) and not empty.data
+
+
+# --- from the engine ------------------------------------------------------------------------------
+
+
+def test_charts_of_a_simulation_show_its_own_numbers(store, add_dataset):
+    # Two clients paying every month of 2026 (Acme 1,000, Beta 300): a real RevenueRisk.
+    rows = [(f"2026-{m:02d}-10", client, amount) for m in range(1, 13)
+            for client, amount in (("Acme", "1000"), ("Beta", "300"))]
+    risk = revenue_risk(store, add_dataset(rows), paths=2_000, expenses=1_000.0, horizon=24)
+    fan = fan_chart(risk.fan, risk.currency)
+    for name, column in ((MEDIAN_TRACE, "p50"), (OUTER_BAND, "p95"), (INNER_BAND, "p75"), (EXPENSES_TRACE, "expenses")):
+        assert list(_trace(fan, name).y) == pytest.approx(list(risk.fan[column])), name
+    assert len(_trace(fan, MEDIAN_TRACE).x) == 24 and _trace(fan, MEDIAN_TRACE).x[0] == "2027-01-01"
+    histogram = revenue_histogram(risk.totals_12, risk.baseline_12, risk.p5, risk.currency)
+    (bars,) = histogram.data
+    assert sum(bars.y) == pytest.approx(100)
+    counts = [int(text.rsplit("(", 1)[1].split(" of ")[0].replace(",", "")) for text in bars.hovertext]
+    assert sum(counts) == risk.paths
+    markers = {s.name: s.x0 for s in histogram.layout.shapes}
+    assert markers == {"baseline marker": pytest.approx(risk.baseline_12), "p5 marker": pytest.approx(risk.p5)}
