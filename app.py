@@ -23,6 +23,7 @@ def main() -> None:
     pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/pie_chart:", default=True),
         st.Page("pages/scenarios.py", title="What if a client leaves?", icon=":material/trending_down:"),
+        st.Page("pages/health.py", title="Client health", icon=":material/monitor_heart:"),
         st.Page("pages/diversification.py", title="Diversification", icon=":material/donut_small:"),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
         st.Page("pages/clients.py", title="Client names & groups", icon=":material/group:"),

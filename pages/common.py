@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
@@ -24,6 +25,8 @@ from analytics.client_mix import (
 from analytics.over_time import ConcentrationPoint, PeriodRevenue, concentration_over_time, revenue_by_period
 from analytics.baseline import Baseline, NoBaselineError, client_baseline
 from analytics.formatting import NO_CURRENCY
+from analytics.health import HealthReport, NoHealthDataError, client_health
+from analytics.revenue_risk import RevenueRisk, revenue_risk
 from analytics.concentration import ConcentrationReport, NoRevenueError, concentration
 from analytics.store import MEMORY, Dataset, Store, default_db_path
 from analytics.window import Window, WindowSpec, resolve_window
@@ -143,6 +146,28 @@ def cached_baseline(db_path: str, revision: tuple, months: int) -> Baseline | st
     try:
         return client_baseline(_store_for(db_path), revision[0], months, by_group=revision[-1])
     except NoBaselineError as exc:
+        return str(exc)
+
+
+@st.cache_data(show_spinner="Checking each client's payments…", max_entries=64)
+def cached_health(db_path: str, revision: tuple, as_of: date | None) -> HealthReport | str:
+    """Every client's health as of ``as_of`` (None: the last record), or the message saying why
+    there is none."""
+    try:
+        return client_health(_store_for(db_path), revision[0], as_of=as_of, by_group=revision[-1])
+    except NoHealthDataError as exc:
+        return str(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_revenue_risk(db_path: str, revision: tuple, as_of: date | None, horizon: int, paths: int,
+                        expenses: float | None, overrides: tuple[tuple[str, float], ...]) -> RevenueRisk | str:
+    """The simulated futures (seed 0, so the same inputs always give the same numbers), or the
+    message saying why there are none. ``overrides`` are (client, chance of leaving) pairs."""
+    try:
+        return revenue_risk(_store_for(db_path), revision[0], as_of=as_of, horizon=horizon, paths=paths,
+                            expenses=expenses, overrides=dict(overrides), by_group=revision[-1])
+    except ValueError as exc:
         return str(exc)
 
 

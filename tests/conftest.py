@@ -33,14 +33,19 @@ def insert_dataset(
     name: str = "test",
     base_currency: str = "EUR",
     categories: Sequence[str | None] | None = None,
+    terms: Sequence[tuple[date | str | None, date | str | None]] | None = None,
 ) -> int:
     """Insert a dataset and its income rows (line numbers 2, 3, …); return the dataset id.
 
-    ``categories``, when given, holds one category (or None) per row, in the order of ``rows``.
+    ``categories``, when given, holds one category (or None) per row, in the order of ``rows``;
+    ``terms`` likewise one ``(due_date, paid_date)`` pair per row (either may be None), as an
+    invoice export gives them.
     """
     rows = list(rows)
     if categories is not None and len(categories) != len(rows):
         raise ValueError(f"{len(categories)} categories for {len(rows)} rows")
+    if terms is not None and len(terms) != len(rows):
+        raise ValueError(f"{len(terms)} due/paid date pairs for {len(rows)} rows")
     with store.transaction() as cur:
         (dataset_id,) = cur.execute(
             """INSERT INTO datasets (name, source_file, content_hash, rows_read, rows_imported,
@@ -50,7 +55,7 @@ def insert_dataset(
         ).fetchone()
         values = []
         for line, (day, client, amount, *rest) in enumerate(rows, start=2):
-            day = day if isinstance(day, date) else date.fromisoformat(day)
+            day = _as_date(day)
             currency = rest[0] if rest else base_currency
             values.append([dataset_id, day, client, Decimal(str(amount)), currency, line])
         if values:
@@ -64,8 +69,18 @@ def insert_dataset(
                 "UPDATE income SET category = ? WHERE dataset_id = ? AND source_line = ?",
                 [[category, dataset_id, line] for line, category in enumerate(categories, start=2)],
             )
+        if terms is not None:
+            cur.executemany(
+                "UPDATE income SET due_date = ?, paid_date = ? WHERE dataset_id = ? AND source_line = ?",
+                [[_as_date(due), _as_date(paid), dataset_id, line]
+                 for line, (due, paid) in enumerate(terms, start=2)],
+            )
         store.refresh_period(dataset_id, cur)
     return dataset_id
+
+
+def _as_date(day: date | str | None) -> date | None:
+    return day if day is None or isinstance(day, date) else date.fromisoformat(day)
 
 
 @pytest.fixture
