@@ -171,7 +171,7 @@ def _insert_new_rows(cur: duckdb.DuckDBPyConnection, dataset_id: int, matched_on
                                 description, source_line, transaction_id, due_date, paid_date)
             WITH incoming AS (
                 SELECT *, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY line) AS nth
-                FROM eb_parsed WHERE reason = ''
+                FROM eb_rows WHERE reason = ''
             ), stored AS (
                 SELECT {key} AS k, count(*) AS n FROM income WHERE dataset_id = $dataset_id GROUP BY k
             )

@@ -311,7 +311,7 @@ def prepare_rows(
     cur: duckdb.DuckDBPyConnection, plan: ImportPlan, report: Progress, base: str | None = None,
     extra_rates: tuple[UserRate, ...] = (),
 ) -> ParsedFile:
-    """Read and parse the whole file into the temporary table ``eb_parsed`` (``reason`` '' for
+    """Read and parse the whole file into the work table ``eb_parsed`` (``reason`` '' for
     income rows), converted to ``base`` (None: the plan's, else the most common currency) with the
     plan's rates and then ``extra_rates``. Raises :class:`IngestError` when no row can be imported."""
     if plan.mapping_problem:
@@ -319,8 +319,7 @@ def prepare_rows(
     report(0.05, "Reading and checking every row…")
     structural = _read_and_parse(cur, plan)
     (good_count,) = cur.execute("SELECT count(*) FROM eb_parsed").fetchone()
-    if number_lines(cur, plan.source.path, plan.dialect, good_count, structural) is None:
-        cur.execute("UPDATE eb_parsed SET line = l.line FROM eb_lines l WHERE eb_parsed.rn = l.rn")
+    records.create_rows_view(cur, number_lines(cur, plan.source.path, plan.dialect, good_count, structural))
     report(0.6, "Converting currencies…")
     base = base or plan.base_currency or currencies.base_currency(cur)
     currencies.convert_to_base(cur, base, tuple(plan.user_rates) + tuple(extra_rates))
@@ -341,17 +340,17 @@ def prepare_rows(
 
 
 def drop_work_tables(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
+    cur.execute("DROP VIEW IF EXISTS eb_rows; DROP TABLE IF EXISTS eb_parsed; DROP TABLE IF EXISTS eb_lines")
 
 
 def _records_source(plan: ImportPlan, store_rejects: bool) -> tuple[str, list]:
-    """SQL for the file's well-formed records (all fields as text) numbered ``rn`` 1, 2, … in file
-    order, and its bound values. With ``store_rejects`` malformed records (too many or too few
-    fields, bad quoting) go to DuckDB's reject tables with their record number and raw text."""
+    """SQL reading the file's well-formed records (all fields as text) in file order, and its bound
+    values. With ``store_rejects`` malformed records (too many or too few fields, bad quoting) go to
+    DuckDB's reject tables with their record number and raw text; without, they are skipped."""
     args_sql, args = plan.dialect.read_csv_args()
     rejects = (", store_rejects = true, rejects_table = 'eb_reject_errors', rejects_scan = 'eb_reject_scans'"
-               if store_rejects else ", ignore_errors = true")  # the same records, malformed ones skipped
-    return f"(SELECT row_number() OVER () AS rn, * FROM read_csv(?, {args_sql}{rejects}))", [plan.source.path, *args]
+               if store_rejects else ", ignore_errors = true")
+    return f"read_csv(?, {args_sql}{rejects})", [plan.source.path, *args]
 
 
 def _read_and_parse(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> list[tuple[int, str, str]]:
@@ -388,7 +387,7 @@ def _structural_reason(kind: str, dialect: Dialect) -> str:
 
 def _rejected_rows(cur: duckdb.DuckDBPyConnection, structural: list[tuple[int, str, str]]) -> list[RejectedRow]:
     """Every rejected record with its line, reason and original text."""
-    parsed = cur.execute("SELECT line, reason, raw FROM eb_parsed WHERE reason <> '' ORDER BY line").fetchall()
+    parsed = cur.execute("SELECT line, reason, raw FROM eb_rows WHERE reason <> '' ORDER BY line").fetchall()
     rows = [RejectedRow(*r) for r in parsed] + [RejectedRow(*r) for r in structural]
     return sorted(rows, key=lambda r: r.line)
 
@@ -411,7 +410,7 @@ def _store_dataset(
                                   description, source_line, transaction_id, due_date, paid_date)
                SELECT $id, date, client, amount, coalesce(currency, $base), original_amount, category,
                       description, line, transaction_id, due_date, paid_date
-               FROM eb_parsed WHERE reason = ''""",
+               FROM eb_rows WHERE reason = ''""",
             {"id": dataset_id, "base": parsed.base},
         )
         cur.execute(

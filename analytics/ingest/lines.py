@@ -15,7 +15,7 @@ from .dialect import Dialect
 def number_lines(
     cur: duckdb.DuckDBPyConnection, path: str, dialect: Dialect, good: int, structural: list[tuple[int, str, str]]
 ) -> int | None:
-    """Give each of the ``good`` well-formed records (``rn`` is their order in ``eb_raw``) its file
+    """Give each of the ``good`` well-formed records (``rn`` is their order, 1, 2, …) its file
     line, and put file lines on the ``structural`` (malformed) records too.
 
     Returns the offset when every record is one line and none was malformed (the usual case): the
@@ -34,7 +34,7 @@ def number_lines(
     if good_lines is None:
         return first - 1
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
+        "CREATE OR REPLACE TABLE eb_lines AS SELECT unnest(range(1, len(l) + 1)) AS rn, unnest(l) AS line "
         "FROM (SELECT ?::BIGINT[] AS l)",
         [good_lines[:good]],
     )

@@ -35,21 +35,21 @@ if TYPE_CHECKING:
 
 
 def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, source: str, source_args: list) -> None:
-    """Build ``eb_parsed`` for ``plan`` from ``source``: a relation of the file's records, all
-    fields as text, with their record order ``rn`` (1, 2, … over the well-formed records).
+    """Build ``eb_parsed`` for ``plan`` from ``source``: a relation of the file's well-formed
+    records, all fields as text, in file order.
 
-    The file is read once, as it is parsed: nothing holds all of its text. ``line`` is
-    ``rn`` plus the lines above the first record (:func:`.lines.number_lines` corrects it when
-    records span several lines). ``raw``, the record's text rebuilt from its fields with the file's
-    delimiter, is kept only for rows rejected here (:func:`fill_raw` adds it for rows rejected later).
-    ``original_amount`` is the amount as written; ``currency`` is NULL when neither the row nor the
-    plan names one (it is the base currency then)."""
-    first_line = plan.dialect.skip + (1 if plan.dialect.has_header else 0)
+    The file is read once, in parallel, as it is parsed: nothing holds all of its text. The rows
+    keep the file's order (DuckDB preserves insertion order), so a row's ``rowid`` + 1 is its
+    record number ``rn``; :func:`create_rows_view` adds ``rn`` and the file ``line``. ``raw``,
+    the record's text rebuilt from its fields with the file's delimiter, is kept only for rows
+    rejected here (:func:`fill_raw` adds it for rows rejected later). ``original_amount`` is the
+    amount as written; ``currency`` is NULL when neither the row nor the plan names one (it is the
+    base currency then)."""
     m = plan.mapping
     decimal = plan.decimal.value
     applied = row_filters.apply(plan.preset, plan.amount_kind, plan.dialect.columns, m)
     p = row_filters.Params()
-    line, source = f"r.rn + {int(first_line)}", f"{_bind_positional(source, source_args, p)} r"
+    source = f"{_bind_positional(source, source_args, p)} r"
     q = {role: quote_ident(col) if col else None for role, col in m.as_dict().items()}
 
     inputs = {"main": m.amount, "credit": m.credit, "debit": m.debit}
@@ -122,7 +122,7 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, source: str,
     cur.execute(
         f"""CREATE OR REPLACE TABLE eb_parsed AS  -- in the import's work database (.workspace)
         WITH fields AS (
-            SELECT r.rn, {line} AS line, {raw_cols}, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
+            SELECT {raw_cols}, {q['date']} AS date_text, {date_value} AS date, {client} AS client,
                    {currency_col} AS currency_text, {optional['category']} AS category,
                    {optional['description']} AS description, {optional['transaction_id']} AS transaction_id,
                    {optional['due_date']} AS due_date, {optional['paid_date']} AS paid_date,
@@ -141,7 +141,7 @@ def parse_records(cur: duckdb.DuckDBPyConnection, plan: ImportPlan, source: str,
                       END AS reason
             FROM amounts
         )
-        SELECT rn, line, date, client, amount, amount AS original_amount, currency, category, description,
+        SELECT date, client, amount, amount AS original_amount, currency, category, description,
                transaction_id, due_date, paid_date, reason, CASE WHEN reason <> '' THEN {raw_text} END AS raw
         FROM judged""",
         p.values,
@@ -179,27 +179,38 @@ def merge_case_variants(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
         """UPDATE eb_parsed SET client = c.canonical
            FROM (SELECT lower(client) AS key,
-                        first(client ORDER BY n DESC, first_rn) AS canonical, count(*) AS spellings
-                 FROM (SELECT client, count(*) AS n, min(rn) AS first_rn
+                        first(client ORDER BY n DESC, first_row) AS canonical, count(*) AS spellings
+                 FROM (SELECT client, count(*) AS n, min(rowid) AS first_row
                        FROM eb_parsed WHERE client IS NOT NULL GROUP BY client)
                  GROUP BY key HAVING count(*) > 1) c
            WHERE lower(eb_parsed.client) = c.key"""
     )
 
 
+def create_rows_view(cur: duckdb.DuckDBPyConnection, line_offset: int | None) -> None:
+    """``eb_rows``: ``eb_parsed`` with each row's record number ``rn`` and file ``line``, which is
+    ``rn + line_offset``, or (None) looked up in ``eb_lines`` (see :func:`.lines.number_lines`)."""
+    if line_offset is None:
+        cur.execute("CREATE OR REPLACE VIEW eb_rows AS SELECT p.rowid + 1 AS rn, l.line, p.* "
+                    "FROM eb_parsed p JOIN eb_lines l ON l.rn = p.rowid + 1")
+    else:
+        cur.execute(f"CREATE OR REPLACE VIEW eb_rows AS SELECT rowid + 1 AS rn, rowid + 1 + {int(line_offset)} "
+                    "AS line, * FROM eb_parsed")
+
+
 def fill_raw(cur: duckdb.DuckDBPyConnection, source: str, source_args: list, columns: tuple[str, ...],
              delimiter: str) -> None:
     """Add the record text to rows rejected after parsing (a currency with no rate), reading the
-    file again only when there are any."""
+    file again only when there are any. ``source`` reads the same well-formed records."""
     (missing,) = cur.execute("SELECT count(*) FROM eb_parsed WHERE reason <> '' AND raw IS NULL").fetchone()
     if not missing:
         return
     text = "concat_ws(?, " + ", ".join(f"coalesce({quote_ident(c)}, '')" for c in columns) + ")"
     cur.execute(
         f"""UPDATE eb_parsed SET raw = f.raw
-            FROM (SELECT rn, {text} AS raw FROM {source}
-                  WHERE rn IN (SELECT rn FROM eb_parsed WHERE reason <> '' AND raw IS NULL)) f
-            WHERE eb_parsed.rn = f.rn""",
+            FROM (SELECT rn, {text} AS raw FROM (SELECT row_number() OVER () AS rn, * FROM {source})
+                  WHERE rn IN (SELECT rowid + 1 FROM eb_parsed WHERE reason <> '' AND raw IS NULL)) f
+            WHERE eb_parsed.rowid + 1 = f.rn""",
         [delimiter, *source_args],
     )
 

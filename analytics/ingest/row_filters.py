@@ -227,12 +227,12 @@ def mark_sum_rows(cur) -> None:
                        sum(CASE WHEN reason = '' THEN amount END) OVER w AS above,
                        count(CASE WHEN reason = '' THEN 1 END) OVER w AS rows_above
                 FROM (
-                    SELECT rn, amount, reason,
+                    SELECT rowid AS rn, amount, reason,
                            coalesce(sum({no_date}::INTEGER) OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING
                                                                   AND 1 PRECEDING), 0) AS segment
                     FROM eb_parsed
                 )
                 WINDOW w AS (PARTITION BY segment ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
             ) t
-            WHERE eb_parsed.rn = t.rn AND t.reason LIKE 'missing date%' AND t.rows_above >= 2 AND t.amount = t.above"""
+            WHERE eb_parsed.rowid = t.rn AND t.reason LIKE 'missing date%' AND t.rows_above >= 2 AND t.amount = t.above"""
     )
