@@ -103,12 +103,15 @@ def open_text_source(
             "This is an Excel workbook (or another zipped/binary document), not a CSV file. "
             "In Excel use File → Save As → 'CSV UTF-8 (comma delimited)', then upload the .csv."
         )
-    detected = encoding or _detect_encoding(path, head)
+    bom = next((name for mark, name in _BOMS if head.startswith(mark)), None)
+    # One pass over the bytes hashes the file and, when the encoding is to be detected, checks it is UTF-8.
+    digest, bad_offset = _scan(path, check_utf8=encoding is None and bom is None)
+    detected = encoding or bom or _detect_encoding(path, head, bad_offset)
     if detected.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig", "ascii"):
         if b"\x00" in head:
             raise _binary_error()
-        return TextSource(path, detected, file_sha256(path), size, converted=False)
-    return TextSource(_transcode_to_utf8(path, detected), detected, file_sha256(path), size, converted=True)
+        return TextSource(path, detected, digest, size, converted=False)
+    return TextSource(_transcode_to_utf8(path, detected), detected, digest, size, converted=True)
 
 
 def _human_size(size: int) -> str:
@@ -125,11 +128,8 @@ def _binary_error() -> IngestError:
     )
 
 
-def _detect_encoding(path: str, head: bytes) -> str:
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    bad_offset = _first_non_utf8_offset(path)
+def _detect_encoding(path: str, head: bytes, bad_offset: int | None) -> str:
+    """UTF-8 when the whole file decodes (``bad_offset`` None), else the legacy code page."""
     if bad_offset is None:
         return "utf-8"
     if b"\x00" in head:
@@ -140,23 +140,29 @@ def _detect_encoding(path: str, head: bytes) -> str:
     return _legacy_code_page(sample)
 
 
-def _first_non_utf8_offset(path: str) -> int | None:
-    """Decode the whole file incrementally as UTF-8 (a cp1251 byte can hide far past the first KB);
-    return the offset of the first byte that is not UTF-8, or None when the whole file is."""
+def _scan(path: str, check_utf8: bool) -> tuple[str, int | None]:
+    """(SHA-256 of the file, offset of its first byte that is not UTF-8 or None) in one read.
+
+    The whole file is decoded incrementally (a cp1251 byte can hide far past the first KB); without
+    ``check_utf8`` the offset is None."""
+    digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset, bad = 0, None
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(4 * 1024 * 1024), b""):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                return max(0, offset + exc.start - len(decoder.getstate()[0]))
+            digest.update(block)
+            if check_utf8 and bad is None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    bad = max(0, offset + exc.start - len(decoder.getstate()[0]))
             offset += len(block)
+    if check_utf8 and bad is None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return max(0, offset - 3)
-    return None
+            bad = max(0, offset - 3)
+    return digest.hexdigest(), bad
 
 
 def _read_at(path: str, offset: int, size: int) -> bytes:
