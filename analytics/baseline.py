@@ -28,6 +28,7 @@ caches it per dataset and baseline length: changing a scenario input never re-re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from .store import INCOME_VIEW, Store, sql_by_group
@@ -81,7 +82,7 @@ class Baseline:
     clients: tuple[ClientRate, ...]
     non_positive: tuple[ClientRate, ...]
 
-    @property
+    @cached_property  # read for every client the scenario page lists: computed once
     def monthly(self) -> float:
         """Baseline monthly income: the sum of the positive run-rates."""
         return sum(c.monthly for c in self.clients)

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analytics.formatting import currency_symbol, money, money_short
 
@@ -215,10 +216,16 @@ def money_axis_title(text: str, currency: str | None) -> str:
 # --- layout -------------------------------------------------------------------------------------
 
 
+#: Plotly's "plotly_white" look (white ground, light grid) without its per-trace-type defaults for
+#: some fifty trace types, which every figure would deep-copy and which our charts set themselves:
+#: building a figure with the full template took about half of a scenario page rerun.
+LAYOUT_TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+
+
 def base_layout(theme: ChartTheme, title: str) -> go.Layout:
     """What every chart shares: template, font, colours, height, tight margins, legend on top."""
     return go.Layout(
-        template="plotly_white",
+        template=LAYOUT_TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": theme.font_family, "color": theme.text, "size": 13},
         colorway=list(theme.palette),
