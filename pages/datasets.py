@@ -54,7 +54,7 @@ if added_exports:
             width="stretch",
         )
 
-rename_col, reject_col, append_col, delete_col = st.columns(4)
+rename_col, append_col, reject_col, delete_col = st.columns(4)
 with rename_col.popover("Rename", icon=":material/edit:"):
     new_name = st.text_input("New name", value=dataset.name, key=f"rename_{dataset.id}")
     if st.button("Save name", key=f"rename_save_{dataset.id}"):
