@@ -17,11 +17,10 @@ from analytics.clients import (
 from analytics.formatting import percent
 from analytics.window import WindowSpec
 from pages.common import (
-    active_dataset,
+    page_dataset,
     cached_concentration,
     cached_window,
     dataset_revision,
-    empty_state,
     ensure_router,
     get_store,
     md_escape,
@@ -29,11 +28,10 @@ from pages.common import (
 
 ensure_router()
 
-dataset = active_dataset()
-st.title("Client names & groups")
-if dataset is None:
-    empty_state("There is no income data yet. Upload an income CSV first.")
-    st.stop()
+dataset = page_dataset(
+    "Client names & groups",
+    "There is no income data yet. Upload an income CSV first.",
+)
 store = get_store()
 
 st.subheader("Probably the same client")

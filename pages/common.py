@@ -241,6 +241,17 @@ def share_table(label: str, rows: list[tuple[str, float, float]], currency: str)
     )
 
 
+def page_dataset(title: str, empty_message: str) -> Dataset:
+    """Show the page ``title`` and return the active dataset; with no dataset, show ``empty_message``
+    with a link to the upload page and stop the page there."""
+    dataset = active_dataset()
+    st.title(title)
+    if dataset is None:
+        empty_state(empty_message)
+        st.stop()
+    return dataset
+
+
 def empty_state(message: str) -> None:
     """Tell the user what to do next when there is nothing to show."""
     st.info(message, icon=":material/upload_file:")

@@ -8,7 +8,7 @@ from analytics.formatting import money, number, percent
 from analytics.targets import plan_effective_clients, plan_top_share
 from analytics.window import WindowSpec
 from pages.common import (
-    active_dataset,
+    page_dataset,
     cached_baseline,
     cached_categories,
     cached_client_mix,
@@ -16,7 +16,6 @@ from pages.common import (
     cached_over_time,
     cached_window,
     dataset_revision,
-    empty_state,
     ensure_router,
     get_store,
     md_escape,
@@ -34,11 +33,10 @@ from pages.diversification_charts import (
 
 ensure_router()
 
-dataset = active_dataset()
-st.title("Diversification")
-if dataset is None:
-    empty_state("There is no income data yet. Upload an income CSV to see where your money comes from.")
-    st.stop()
+dataset = page_dataset(
+    "Diversification",
+    "There is no income data yet. Upload an income CSV to see where your money comes from.",
+)
 
 store = get_store()
 revision = dataset_revision(dataset)

@@ -11,7 +11,7 @@ from analytics.montecarlo import DEFAULT_PATHS, HORIZONS, MAX_PATHS
 from analytics.revenue_risk import RevenueRisk
 from analytics.saved_scenarios import Finances, remember_finances, remembered_finances
 from pages.common import (
-    active_dataset, cached_health, cached_revenue_risk, dataset_revision, empty_state, ensure_router, get_store,
+    page_dataset, cached_health, cached_revenue_risk, dataset_revision, ensure_router, get_store,
     md_escape,
 )
 from pages.risk_charts import fan_chart, revenue_histogram
@@ -23,11 +23,10 @@ _PICKED = "health_client"
 _CHANCE = "Chance of leaving"
 _PATH_CHOICES = (DEFAULT_PATHS, 50_000, MAX_PATHS)
 
-dataset = active_dataset()
-st.title("Client health")
-if dataset is None:
-    empty_state("There is no income data yet. Upload an income CSV to see which clients are slipping away.")
-    st.stop()
+dataset = page_dataset(
+    "Client health",
+    "There is no income data yet. Upload an income CSV to see which clients are slipping away.",
+)
 
 store = get_store()
 currency = dataset.base_currency

@@ -12,11 +12,10 @@ from analytics.window import WindowSpec
 from pages.charts import lorenz_chart, pareto_chart
 from pages.common import (
     ensure_router,
-    active_dataset,
+    page_dataset,
     cached_concentration,
     cached_window,
     dataset_revision,
-    empty_state,
     get_store,
     md_escape,
     share_table,
@@ -27,11 +26,10 @@ ensure_router()
 _WINDOWS = {"Last 12 months": "trailing_12m", "All time": "all", "Custom": "custom"}
 _RISK_BOX = {"low": st.success, "moderate": st.info, "high": st.warning, "critical": st.error}
 
-dataset = active_dataset()
-st.title("Revenue concentration")
-if dataset is None:
-    empty_state("There is no income data yet. Upload an income CSV to see how concentrated your revenue is.")
-    st.stop()
+dataset = page_dataset(
+    "Revenue concentration",
+    "There is no income data yet. Upload an income CSV to see how concentrated your revenue is.",
+)
 
 choice = st.segmented_control("Period", list(_WINDOWS), default="Last 12 months", key="overview_window")
 kind = _WINDOWS[choice or "Last 12 months"]

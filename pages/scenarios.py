@@ -14,9 +14,9 @@ from analytics.saved_scenarios import (
     save_scenario,
     saved_scenarios,
 )
-from analytics.scenario import Loss, Scenario, month_label, simulate, top_losses
+from analytics.scenario import Loss, Scenario, month_label, simulate
 from analytics.scenario_summary import scenario_summary
-from pages.common import ensure_router, active_dataset, cached_baseline, dataset_revision, empty_state, get_store, md_escape
+from pages.common import ensure_router, page_dataset, cached_baseline, dataset_revision, get_store, md_escape
 from pages.scenario_charts import projection_chart, waterfall_chart
 
 ensure_router()
@@ -24,11 +24,10 @@ ensure_router()
 _PICK, _TOP = "Pick clients", "Top clients"
 _MAX_OFFERED = 100
 
-dataset = active_dataset()
-st.title("What if a client leaves?")
-if dataset is None:
-    empty_state("There is no income data yet. Upload an income CSV to simulate losing a client.")
-    st.stop()
+dataset = page_dataset(
+    "What if a client leaves?",
+    "There is no income data yet. Upload an income CSV to simulate losing a client.",
+)
 
 store = get_store()
 currency = dataset.base_currency
